@@ -1,0 +1,130 @@
+package loop
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/loopkit/loopkit/waiters"
+)
+
+// AddReader makes fn the reader of fd: the loop calls it each iteration in
+// which fd is readable (or has an error or hang-up) until RemoveReader. A
+// reader fd already had is replaced, as asyncio's add_reader does. fn runs
+// on the loop goroutine and must not block.
+//
+// The poller learns of the change at once, so an fd it cannot watch is an
+// error here, naming the fd: select's FD_SETSIZE, epoll's EPERM for a regular
+// file.
+func (l *Loop) AddReader(fd int, fn func()) error {
+	return l.addWaiter("AddReader", fd, fn, l.waiters.AddReader, l.waiters.Reader, l.waiters.RemoveReader)
+}
+
+// AddWriter makes fn the writer of fd: the loop calls it each iteration in
+// which fd is writable (or has an error or hang-up) until RemoveWriter.
+// Otherwise as AddReader.
+func (l *Loop) AddWriter(fd int, fn func()) error {
+	return l.addWaiter("AddWriter", fd, fn, l.waiters.AddWriter, l.waiters.Writer, l.waiters.RemoveWriter)
+}
+
+// RemoveReader removes the reader of fd and reports whether there was one.
+// A reader removed by a callback is not called even if its fd was found
+// readable in the same iteration. Remove an fd's waiters before closing it.
+func (l *Loop) RemoveReader(fd int) bool {
+	return l.removeWaiter("RemoveReader", fd, l.waiters.RemoveReader)
+}
+
+// RemoveWriter removes the writer of fd and reports whether there was one.
+// Otherwise as RemoveReader.
+func (l *Loop) RemoveWriter(fd int) bool {
+	return l.removeWaiter("RemoveWriter", fd, l.waiters.RemoveWriter)
+}
+
+// addWaiter is AddReader and AddWriter: check the call, add the waiter, tell
+// the poller, and on the poller's refusal put back what fd had.
+func (l *Loop) addWaiter(method string, fd int, fn func(),
+	add func(int, func()) uint64, get func(int) (waiters.Waiter, bool), remove func(int) bool) error {
+	if err := l.checkAdd(method, fd, fn); err != nil {
+		return err
+	}
+	before := l.waiters.Interest(fd)
+	old, had := get(fd)
+	add(fd, fn)
+	if err := l.syncInterest(fd, before); err != nil {
+		if had {
+			add(fd, old.Func)
+		} else {
+			remove(fd)
+		}
+		return fmt.Errorf("loop: %s(%d): %w", method, fd, err)
+	}
+	return nil
+}
+
+func (l *Loop) removeWaiter(method string, fd int, remove func(int) bool) bool {
+	if l.checkGoroutine(method) != nil {
+		return false
+	}
+	if l.closed {
+		return false
+	}
+	before := l.waiters.Interest(fd)
+	if !remove(fd) {
+		return false
+	}
+	if err := l.syncInterest(fd, before); err != nil {
+		// The waiter is gone either way; the poller's complaint (often
+		// EBADF: the fd was closed before its waiter was removed) is a bug
+		// of the caller's worth seeing.
+		l.onError(fmt.Errorf("loop: %s(%d): %w", method, fd, err))
+	}
+	return true
+}
+
+// checkAdd refuses what AddReader and AddWriter cannot do.
+func (l *Loop) checkAdd(method string, fd int, fn func()) error {
+	if err := l.checkGoroutine(method); err != nil {
+		return err
+	}
+	switch {
+	case l.closed:
+		return fmt.Errorf("loop: %s(%d): %w", method, fd, ErrClosed)
+	case fd < 0:
+		return fmt.Errorf("loop: %s(%d): negative fd", method, fd)
+	case fn == nil:
+		return fmt.Errorf("loop: %s(%d): nil callback", method, fd)
+	case l.maxFD > 0 && fd >= l.maxFD:
+		return fmt.Errorf("loop: %s(%d): %s cannot watch fds at or above %d (FD_SETSIZE); use another backend",
+			method, fd, l.backend, l.maxFD)
+	}
+	return nil
+}
+
+// syncInterest tells the poller the events fd is waited for now, if they
+// differ from before. Replacing a waiter changes nothing, so it costs no
+// system call.
+//
+// Discussion: the poller is told at once, one call per change. libuv instead
+// collects the changes and applies them just before it polls, which saves a
+// system call when an fd's interest goes and comes back within an iteration,
+// but then a change can reach the kernel after the fd was closed and its
+// number reused: the removal fails, and the new fd is never watched. Told at
+// once, the removal happens while the fd is still open (callers remove, then
+// close), and any refusal is returned to the call that caused it.
+func (l *Loop) syncInterest(fd int, before waiters.Interest) error {
+	now := l.waiters.Interest(fd)
+	if now == before {
+		return nil
+	}
+	return l.poller.Register(fd, Events(now))
+}
+
+// checkGoroutine reports a loop method called from another goroutine while
+// the loop waits in poll, to the error handler and as the returned error.
+func (l *Loop) checkGoroutine(method string) error {
+	if !l.inPoll.Load() {
+		return nil
+	}
+	err := &WrongGoroutineError{Method: method, Stack: debug.Stack()}
+	l.onError(err)
+	return err
+}

@@ -1,0 +1,45 @@
+package loop
+
+import "github.com/loopkit/loopkit/timers"
+
+// An Option changes how New builds a loop.
+type Option func(*config)
+
+type config struct {
+	backend  string
+	poller   Poller
+	clock    timers.Clock
+	onError  func(error)
+	observer Observer
+}
+
+// WithBackend selects the poller by name: one of Backends(). It overrides
+// the environment variable LOOPKIT_BACKEND.
+func WithBackend(name string) Option {
+	return func(c *config) { c.backend = name }
+}
+
+// WithPoller makes the loop wait in p, a poller of your own (such as the one
+// you write in tutorial step 03). The loop closes p when it is closed.
+func WithPoller(p Poller) Option {
+	return func(c *config) { c.poller, c.backend = p, "" }
+}
+
+// WithClock makes the loop read time from c. With a timers.Fake, timers fire
+// only when the test advances the clock.
+func WithClock(c timers.Clock) Option {
+	return func(cfg *config) { cfg.clock = c }
+}
+
+// WithErrorHandler sends the errors the loop cannot return (panics in
+// callbacks, failures of front ends) to fn instead of standard error. fn is
+// called on the loop goroutine, except for errors reported by other
+// goroutines through ReportError.
+func WithErrorHandler(fn func(error)) Option {
+	return func(c *config) { c.onError = fn }
+}
+
+// WithObserver makes the loop tell o what it does, step by step.
+func WithObserver(o Observer) Option {
+	return func(c *config) { c.observer = o }
+}

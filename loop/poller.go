@@ -1,0 +1,109 @@
+package loop
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A Poller is the one place the loop waits: it keeps a set of fds with the
+// events each is waited for, and Wait blocks until some of them are ready or
+// the timeout passes. Every backend (select, poll, epoll, kqueue) meets the
+// same contract, which looptest.TestPoller checks:
+//
+//   - Register(fd, ev) sets the events fd is waited for, replacing what it
+//     had; ev == 0 drops fd. Registering an fd the poller cannot watch is an
+//     error that names the fd and the reason (select: fd >= FD_SETSIZE).
+//     Drop an fd before closing it: epoll and kqueue forget a closed fd by
+//     themselves, select and poll would report it as an error forever.
+//   - Wait(timeout, ready) fills ready with the fds that are ready and
+//     returns how many. timeout < 0 blocks until an fd is ready; 0 polls and
+//     returns at once; > 0 waits at most that long (rounded up to the
+//     backend's resolution, never down to a busy 0). It may return 0 events
+//     before the timeout (the loop then simply goes round again).
+//   - Readiness is level-triggered: an fd that stays ready is reported by
+//     every Wait, until it is read, written or dropped.
+//   - Only registered events are reported, except that an error or hang-up
+//     on an fd reports every event it is registered for, so that both its
+//     reader and its writer wake and see the error on their next syscall.
+//   - Wait retries EINTR by itself (with the time left), so a signal never
+//     surfaces as an error.
+//   - At most len(ready) events are returned; the rest stay ready for the
+//     next Wait.
+//   - Close releases the poller's own fds; the registered fds are the
+//     caller's and stay open.
+//
+// A Poller is used by one goroutine at a time: the loop's.
+type Poller interface {
+	Register(fd int, ev Events) error
+	Wait(timeout time.Duration, ready []Event) (int, error)
+	Close() error
+}
+
+// Events is a set of readiness conditions.
+type Events uint8
+
+// The conditions a waiter can wait for. They equal waiters.Read and
+// waiters.Write.
+const (
+	Readable Events = 1 << iota
+	Writable
+)
+
+// String returns "Readable", "Writable", "Readable|Writable" or "0".
+func (ev Events) String() string {
+	var parts []string
+	if ev&Readable != 0 {
+		parts = append(parts, "Readable")
+	}
+	if ev&Writable != 0 {
+		parts = append(parts, "Writable")
+	}
+	if rest := ev &^ (Readable | Writable); rest != 0 {
+		parts = append(parts, fmt.Sprintf("Events(%#x)", uint8(rest)))
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return strings.Join(parts, "|")
+}
+
+// An Event says that FD is ready for Events.
+type Event struct {
+	FD     int
+	Events Events
+}
+
+// A FDLimiter is a Poller that cannot watch fds at or above some number:
+// select cannot watch fds >= FD_SETSIZE. The loop asks for the limit so that
+// AddReader and AddWriter can refuse such an fd with a clear error.
+type FDLimiter interface {
+	MaxFD() int
+}
+
+// NewPoller returns a new poller of the named backend. Backends lists the
+// names this OS has; an unknown name is an error that lists them.
+func NewPoller(name string) (Poller, error) {
+	for _, b := range backends {
+		if b.name == name {
+			return b.open()
+		}
+	}
+	return nil, fmt.Errorf("loop: unknown backend %q (this OS has: %s)", name, strings.Join(Backends(), ", "))
+}
+
+// Backends returns the names of the pollers this OS has, best first.
+func Backends() []string {
+	names := make([]string, len(backends))
+	for i, b := range backends {
+		names[i] = b.name
+	}
+	return names
+}
+
+// A backend is a named poller constructor. The list, backends, is set per OS
+// in backends_linux.go and backends_bsd.go, best first.
+type backend struct {
+	name string
+	open func() (Poller, error)
+}
