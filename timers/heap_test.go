@@ -337,57 +337,85 @@ func TestHeapMatchesModel(t *testing.T) {
 	const ops = 4000
 	for _, seed := range []uint64{1, 2, 3, 4, 5, 1 << 40} {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(seed, 0))
-			var (
-				h         Heap
-				m         model
-				timers    []*Timer // by id, every timer ever scheduled
-				got, want []string
-				now       = start
-			)
-			// cancel cancels timer id in both and records both answers.
-			cancel := func(id int) {
-				got = append(got, fmt.Sprintf("cancel %d = %v", id, timers[id].Cancel()))
-				want = append(want, fmt.Sprintf("cancel %d = %v", id, m.cancel(id)))
-			}
+			r := &lockstep{t: t, rng: rand.New(rand.NewPCG(seed, 0)), now: start}
 			for range ops {
-				switch r := rng.IntN(10); {
-				case r < 5: // schedule, often on a deadline another timer has
-					id := len(timers)
-					when := now.Add(ms(rng.IntN(25) - 5))
-					timers = append(timers, h.Schedule(when, func() { got = append(got, fmt.Sprint("run ", id)) }))
-					m.schedule(id, when)
-				case r < 7 && len(timers) > 0: // cancel any timer, in any state
-					cancel(rng.IntN(len(timers)))
-				default: // advance, pop what is due, fire it
-					now = now.Add(ms(rng.IntN(6)))
-					due := popDue(t, &h, now)
-					m.popDue(now)
-					for _, tm := range due {
-						if rng.IntN(4) == 0 { // an earlier callback cancels something
-							cancel(rng.IntN(len(timers)))
-						}
-						if fn := tm.Fire(); fn != nil {
-							fn()
-						}
-						want = append(want, m.fire()...)
-					}
-				}
-				checkHeap(t, &h)
-				if h.Len() != len(m.pending) {
-					t.Fatalf("Len() = %d, model has %d pending", h.Len(), len(m.pending))
+				r.step()
+				checkHeap(t, &r.heap)
+				if r.heap.Len() != len(r.model.pending) {
+					t.Fatalf("Len() = %d, model has %d pending", r.heap.Len(), len(r.model.pending))
 				}
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(r.want, r.got); diff != "" {
 				t.Errorf("runs and cancels (-want +got):\n%s", diff)
 			}
 			// A sequence that never reached one of the interesting cases
 			// would pass without testing it.
-			if m.runs == 0 || m.ties == 0 || m.cancelledPending == 0 || m.cancelledPopped == 0 {
+			if m := r.model; m.runs == 0 || m.ties == 0 || m.cancelledPending == 0 || m.cancelledPopped == 0 {
 				t.Errorf("the random sequence missed a case: %d runs, %d ties, %d pending and %d popped timers cancelled",
 					m.runs, m.ties, m.cancelledPending, m.cancelledPopped)
 			}
 		})
+	}
+}
+
+// lockstep drives a Heap and a model side by side, with the same random
+// calls. Each side logs what ran and what Cancel returned: the Heap's side
+// to got, the model's to want.
+type lockstep struct {
+	t      *testing.T
+	rng    *rand.Rand
+	now    time.Time
+	heap   Heap
+	model  model
+	timers []*Timer // by id: every timer ever scheduled on heap
+	got    []string
+	want   []string
+}
+
+// step makes one random call on both sides: half the time Schedule, a fifth
+// Cancel, the rest an advance of the clock.
+func (r *lockstep) step() {
+	switch n := r.rng.IntN(10); {
+	case n < 5:
+		r.schedule()
+	case n < 7 && len(r.timers) > 0:
+		r.cancel(r.rng.IntN(len(r.timers)))
+	default:
+		r.advance()
+	}
+}
+
+// schedule schedules a timer due between 5ms ago and 20ms from now; with
+// deadlines on whole milliseconds, many timers share one.
+func (r *lockstep) schedule() {
+	id := len(r.timers)
+	when := r.now.Add(ms(r.rng.IntN(25) - 5))
+	run := func() { r.got = append(r.got, fmt.Sprint("run ", id)) }
+	r.timers = append(r.timers, r.heap.Schedule(when, run))
+	r.model.schedule(id, when)
+}
+
+// cancel cancels timer id, in whatever state it is, on both sides.
+func (r *lockstep) cancel(id int) {
+	r.got = append(r.got, fmt.Sprintf("cancel %d = %v", id, r.timers[id].Cancel()))
+	r.want = append(r.want, fmt.Sprintf("cancel %d = %v", id, r.model.cancel(id)))
+}
+
+// advance moves the clock 0-5ms, pops what is due and fires it, as the
+// loop does. Before each fire, a quarter of the time, "the previous
+// callback" cancels a random timer, perhaps one popped in this batch.
+func (r *lockstep) advance() {
+	r.now = r.now.Add(ms(r.rng.IntN(6)))
+	due := popDue(r.t, &r.heap, r.now)
+	r.model.popDue(r.now)
+	for _, tm := range due {
+		if r.rng.IntN(4) == 0 {
+			r.cancel(r.rng.IntN(len(r.timers)))
+		}
+		if fn := tm.Fire(); fn != nil {
+			fn()
+		}
+		r.want = append(r.want, r.model.fire()...)
 	}
 }
 
