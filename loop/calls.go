@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -23,6 +24,10 @@ func (l *Loop) CallSoon(fn func()) {
 	}
 	if l.closed {
 		l.onError(fmt.Errorf("loop: CallSoon: %w", ErrClosed))
+		return
+	}
+	if fn == nil {
+		l.onError(errors.New("loop: CallSoon: nil callback"))
 		return
 	}
 	l.ready = append(l.ready, task{fn: fn, fd: -1})
@@ -51,6 +56,10 @@ func (l *Loop) schedule(method string, when time.Time, fn func()) *timers.Timer 
 		l.onError(fmt.Errorf("loop: %s: %w", method, ErrClosed))
 		return nil
 	}
+	if fn == nil {
+		l.onError(fmt.Errorf("loop: %s: nil callback", method))
+		return nil
+	}
 	return l.timers.Schedule(when, fn)
 }
 
@@ -62,6 +71,9 @@ func (l *Loop) schedule(method string, when time.Time, fn func()) *timers.Timer 
 // elsewhere) that is always registered for reading: writing to it makes the
 // poll call return. A burst of calls costs one write, not one each.
 func (l *Loop) CallSoonThreadSafe(fn func()) error {
+	if fn == nil {
+		return errors.New("loop: CallSoonThreadSafe: nil callback")
+	}
 	l.mu.Lock()
 	if l.remoteClosed {
 		l.mu.Unlock()

@@ -1,0 +1,395 @@
+package loop_test
+
+import (
+	"errors"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/timers"
+	"golang.org/x/sys/unix"
+)
+
+// forEachBackend runs test once per backend of this OS, as a subtest.
+func forEachBackend(t *testing.T, test func(t *testing.T, backend string)) {
+	t.Helper()
+	for _, b := range loop.Backends() {
+		t.Run(b, func(t *testing.T) { test(t, b) })
+	}
+}
+
+// errorLog collects what a loop reports to its error handler.
+type errorLog struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (e *errorLog) handle(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.errs = append(e.errs, err)
+}
+
+func (e *errorLog) get() []error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]error(nil), e.errs...)
+}
+
+// newLoop returns a loop on backend whose errors go to the returned log;
+// the loop is closed when the test ends.
+func newLoop(t *testing.T, backend string, opts ...loop.Option) (*loop.Loop, *errorLog) {
+	t.Helper()
+	var log errorLog
+	l, err := loop.New(append([]loop.Option{loop.WithBackend(backend), loop.WithErrorHandler(log.handle)}, opts...)...)
+	if err != nil {
+		t.Fatalf("loop.New(WithBackend(%q)) = %v", backend, err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l, &log
+}
+
+// pipe returns a non-blocking pipe closed when the test ends.
+func pipe(t *testing.T) (r, w int) {
+	t.Helper()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
+	return p[0], p[1]
+}
+
+// runWithin runs the loop on a goroutine of its own and fails the test if
+// Run has not returned within d.
+func runWithin(t *testing.T, l *loop.Loop, d time.Duration) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- l.Run() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		t.Fatalf("Run did not return within %v", d)
+		return nil
+	}
+}
+
+func TestPanicReachesErrorHandlerWithStack(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		l, log := newLoop(t, backend)
+		ran := false
+		l.CallSoon(func() { panic(errors.New("boom")) })
+		l.CallSoon(func() { ran = true })
+		if err := l.Run(); err != nil {
+			t.Fatalf("Run() = %v", err)
+		}
+		if !ran {
+			t.Error("the callback after the one that panicked did not run")
+		}
+		errs := log.get()
+		var pe *loop.PanicError
+		if len(errs) != 1 || !errors.As(errs[0], &pe) {
+			t.Fatalf("errors reported = %v, want one *loop.PanicError", errs)
+		}
+		if pe.Value.(error).Error() != "boom" || !strings.Contains(string(pe.Stack), "loop_test.go") {
+			t.Errorf("PanicError = %v with stack\n%s\nwant the value boom and a stack through loop_test.go", pe.Value, pe.Stack)
+		}
+	})
+}
+
+// signalingPoller tells the test when the loop has entered Wait.
+type signalingPoller struct {
+	loop.Poller
+	entered chan struct{}
+	once    sync.Once
+}
+
+func (p *signalingPoller) Wait(timeout time.Duration, ready []loop.Event) (int, error) {
+	if timeout < 0 {
+		p.once.Do(func() { close(p.entered) })
+	}
+	return p.Poller.Wait(timeout, ready)
+}
+
+func TestWrongGoroutineIsReported(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		p, err := loop.NewPoller(backend)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp := &signalingPoller{Poller: p, entered: make(chan struct{})}
+		l, log := newLoop(t, backend, loop.WithPoller(sp))
+		r, _ := pipe(t)
+		if err := l.AddReader(r, func() {}); err != nil {
+			t.Fatal(err)
+		}
+		ranSoon := make(chan bool, 1)
+		go func() {
+			<-sp.entered
+			addErr := l.AddReader(r, func() {})
+			var wg *loop.WrongGoroutineError
+			if !errors.As(addErr, &wg) || wg.Method != "AddReader" {
+				t.Errorf("AddReader from another goroutine while the loop polls = %v, want a *WrongGoroutineError for AddReader", addErr)
+			}
+			// CallSoon is reported too, and its callback still runs.
+			l.CallSoon(func() { ranSoon <- true; l.RemoveReader(r) })
+		}()
+		if err := runWithin(t, l, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if len(ranSoon) != 1 {
+			t.Error("the callback given to CallSoon from another goroutine never ran")
+		}
+		var methods []string
+		for _, err := range log.get() {
+			var wg *loop.WrongGoroutineError
+			if errors.As(err, &wg) {
+				methods = append(methods, wg.Method)
+			}
+		}
+		if diff := cmp.Diff([]string{"AddReader", "CallSoon"}, methods); diff != "" {
+			t.Errorf("wrong-goroutine reports (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestCallsAfterCloseReportErrClosed(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		l, log := newLoop(t, backend)
+		r, _ := pipe(t)
+		if err := l.Close(); err != nil {
+			t.Fatalf("Close() = %v", err)
+		}
+		checks := []struct {
+			call string
+			err  error
+		}{
+			{"AddReader", l.AddReader(r, func() {})},
+			{"AddWriter", l.AddWriter(r, func() {})},
+			{"Run", l.Run()},
+			{"RunOnce", l.RunOnce()},
+			{"CallSoonThreadSafe", l.CallSoonThreadSafe(func() {})},
+			{"Close", l.Close()},
+		}
+		for _, c := range checks {
+			if !errors.Is(c.err, loop.ErrClosed) {
+				t.Errorf("%s after Close = %v, want an error wrapping loop.ErrClosed", c.call, c.err)
+			}
+		}
+		l.CallSoon(func() {})
+		if timer := l.CallLater(time.Second, func() {}); timer != nil {
+			t.Errorf("CallLater after Close returned a timer, want nil")
+		}
+		errs := log.get()
+		if len(errs) != 2 || !errors.Is(errs[0], loop.ErrClosed) || !errors.Is(errs[1], loop.ErrClosed) {
+			t.Errorf("errors reported by CallSoon and CallLater after Close = %v, want two wrapping loop.ErrClosed", errs)
+		}
+	})
+}
+
+func TestCloseFromCallbackStopsThenCloses(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := newLoop(t, backend)
+		r, _ := pipe(t)
+		l.AddReader(r, func() {})
+		l.CallSoon(func() {
+			if err := l.Close(); err != nil {
+				t.Errorf("Close() from a callback = %v, want nil", err)
+			}
+		})
+		if err := runWithin(t, l, 10*time.Second); err != nil {
+			t.Fatalf("Run() = %v, want nil", err)
+		}
+		if err := l.RunOnce(); !errors.Is(err, loop.ErrClosed) {
+			t.Errorf("RunOnce after Run returned = %v, want ErrClosed", err)
+		}
+	})
+}
+
+func TestRunTwiceIsAnError(t *testing.T) {
+	l, _ := newLoop(t, loop.Backends()[0])
+	var inner error
+	l.CallSoon(func() { inner = l.Run() })
+	if err := l.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(inner, loop.ErrRunning) {
+		t.Errorf("Run from a callback = %v, want ErrRunning", inner)
+	}
+}
+
+func TestSelectRefusesFDAtOrAboveFDSetSize(t *testing.T) {
+	l, _ := newLoop(t, "select")
+	err := l.AddReader(5000, func() {})
+	if err == nil || !strings.Contains(err.Error(), "FD_SETSIZE") || !strings.Contains(err.Error(), "5000") {
+		t.Errorf("AddReader(5000) on select = %v, want an error naming fd 5000 and FD_SETSIZE", err)
+	}
+}
+
+func TestAddReaderOfRegularFileIsAnError(t *testing.T) {
+	// epoll cannot watch regular files (EPERM): the error comes back from
+	// AddReader, and the failed waiter is not kept.
+	f, err := os.CreateTemp(t.TempDir(), "regular")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l, _ := newLoop(t, "epoll")
+	if err := l.AddReader(int(f.Fd()), func() {}); err == nil {
+		t.Fatal("AddReader of a regular file on epoll = nil, want an error")
+	}
+	if l.RemoveReader(int(f.Fd())) {
+		t.Error("RemoveReader after a failed AddReader = true, want false: the waiter must not be kept")
+	}
+}
+
+func TestUnknownBackendListsChoices(t *testing.T) {
+	_, err := loop.New(loop.WithBackend("iouring"))
+	if err == nil {
+		t.Fatal("New(WithBackend(\"iouring\")) = nil error")
+	}
+	for _, b := range loop.Backends() {
+		if !strings.Contains(err.Error(), b) {
+			t.Errorf("error %q does not list backend %q", err, b)
+		}
+	}
+}
+
+func TestFakeClockAdvanceWakesLoop(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		fake := timers.NewFake(time.Unix(0, 0))
+		l, _ := newLoop(t, backend, loop.WithClock(fake))
+		var firedAt time.Time
+		l.CallLater(time.Hour, func() { firedAt = l.Now() })
+		go fake.Advance(time.Hour)
+		if err := runWithin(t, l, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if want := time.Unix(0, 0).Add(time.Hour); !firedAt.Equal(want) {
+			t.Errorf("timer fired at %v on the fake clock, want %v", firedAt, want)
+		}
+	})
+}
+
+func TestHoldKeepsRunUntilReleased(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := newLoop(t, backend)
+		release := l.Hold()
+		ran := false
+		go func() {
+			l.CallSoonThreadSafe(func() { ran = true })
+			release()
+			release() // idempotent
+		}()
+		if err := runWithin(t, l, 10*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			t.Error("Run returned before running the callback queued while held")
+		}
+	})
+}
+
+func TestExitCheckErrorIsRunsResult(t *testing.T) {
+	l, _ := newLoop(t, loop.Backends()[0])
+	want := errors.New("still parked")
+	l.AddExitCheck(func() error { return want })
+	if err := l.Run(); !errors.Is(err, want) {
+		t.Errorf("Run() = %v, want the exit check's error", err)
+	}
+}
+
+// TestEINTRIsRetried sends signals to the loop's thread while it sleeps in
+// poll: each interrupts the system call, and the loop must neither fail nor
+// lose its timer.
+func TestEINTRIsRetried(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		done := make(chan error, 1)
+		tid := make(chan int, 1)
+		go func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			l, err := loop.New(loop.WithBackend(backend))
+			if err != nil {
+				done <- err
+				return
+			}
+			defer l.Close()
+			tid <- unix.Gettid()
+			fired := false
+			l.CallLater(300*time.Millisecond, func() { fired = true })
+			err = l.Run()
+			if err == nil && !fired {
+				err = errors.New("the timer did not fire")
+			}
+			done <- err
+		}()
+		thread := <-tid
+		for {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("Run with signals arriving = %v, want nil", err)
+				}
+				return
+			case <-time.After(5 * time.Millisecond):
+				// SIGURG is the signal Go's runtime itself uses to preempt:
+				// every Go program already handles it.
+				unix.Tgkill(unix.Getpid(), thread, unix.SIGURG)
+			}
+		}
+	})
+}
+
+func TestNoFDOrGoroutineLeaks(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		fdsBefore, goroutinesBefore := countFDs(t), runtime.NumGoroutine()
+		for range 20 {
+			l, err := loop.New(loop.WithBackend(backend))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.CallLater(time.Millisecond, func() {})
+			go l.CallSoonThreadSafe(func() {})
+			if err := l.Run(); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after := countFDs(t); after != fdsBefore {
+			t.Errorf("open fds: %d before 20 loops, %d after", fdsBefore, after)
+		}
+		if !settles(func() bool { return runtime.NumGoroutine() <= goroutinesBefore }) {
+			t.Errorf("goroutines: %d before 20 loops, %d after", goroutinesBefore, runtime.NumGoroutine())
+		}
+	})
+}
+
+func countFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("cannot count fds here: no /proc/self/fd")
+	}
+	return len(entries)
+}
+
+// settles waits up to a second for cond, which goroutines that are
+// finishing make true.
+func settles(cond func() bool) bool {
+	for range 100 {
+		if cond() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return cond()
+}

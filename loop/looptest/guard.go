@@ -1,0 +1,119 @@
+package looptest
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// A callResult is how a call made under guard ended: it returned n and err,
+// panicked, or had not returned when the watchdog fired.
+type callResult struct {
+	n        int
+	err      error
+	returned bool // false: still running when the bound passed
+
+	// set if the call panicked
+	panicked bool
+	value    any    // the panic value
+	todo     string // the value's "TODO(...)" tag, if it is a skeleton's panic
+	site     string // dir/file.go:line of the panic call
+	stack    []byte
+}
+
+// guard runs call on a goroutine of its own, after prepare (if not nil) on
+// that same goroutine, and waits for it at most bound. It is the watchdog of
+// every check: a call that never returns becomes a message naming it,
+// instead of go test's panic ten minutes later with every goroutine's stack.
+// Go cannot stop a goroutine, so a call still running is abandoned: the
+// caller must then leave alone whatever it uses.
+//
+// A panic in call is recovered and described, so that one unimplemented
+// method (a skeleton's panic("TODO(step03): ...")) fails one check, not the
+// whole test binary.
+//
+// The watchdog's timer is the one place looptest waits on a runtime timer
+// rather than on the poller under test: it must fire even when that poller
+// never returns.
+func guard(bound time.Duration, prepare func(), call func() (int, error)) callResult {
+	done := make(chan callResult, 1)
+	go func() {
+		var r callResult
+		defer func() {
+			if v := recover(); v != nil {
+				r = panicked(v)
+			}
+			r.returned = true
+			done <- r
+		}()
+		if prepare != nil {
+			prepare()
+		}
+		r.n, r.err = call()
+	}()
+	timer := time.NewTimer(bound)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r
+	case <-timer.C:
+		return callResult{}
+	}
+}
+
+// panicked describes a recovered panic. It must be called by the deferred
+// function itself, while the panicking frames are still on the stack.
+func panicked(v any) callResult {
+	r := callResult{panicked: true, value: v, site: panicSite(), stack: debug.Stack()}
+	if s, ok := v.(string); ok && strings.HasPrefix(s, "TODO(") {
+		r.todo = s
+	}
+	return r
+}
+
+// panicSite returns where panic was called, as dir/file.go:line: the frame
+// below runtime.gopanic.
+func panicSite() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	for below := false; ; {
+		f, more := frames.Next()
+		if below {
+			return filepath.Join(filepath.Base(filepath.Dir(f.File)), filepath.Base(f.File)) + ":" + strconv.Itoa(f.Line)
+		}
+		below = f.Function == "runtime.gopanic"
+		if !more {
+			return "unknown place"
+		}
+	}
+}
+
+// describe says how a guarded call of method failed to return normally, or
+// "" if it did. bound is the watchdog's.
+func (r callResult) describe(method string, bound time.Duration) string {
+	switch {
+	case !r.returned:
+		return fmt.Sprintf("%s did not return within %v (the watchdog's bound; LOOPKIT_TIME_SCALE multiplies it). "+
+			"The call is abandoned: its poller and fds are left open.", method, bound)
+	case r.todo != "":
+		return notImplemented(method, r.todo, r.site)
+	case r.panicked:
+		return fmt.Sprintf("%s panicked at %s: %v\n%s", method, r.site, r.value, r.stack)
+	}
+	return ""
+}
+
+// notImplemented words a skeleton's TODO panic: "Wait is not implemented
+// yet (TODO(step03) in exercise/poller.go:41)", then the TODO's own words.
+func notImplemented(method, todo, site string) string {
+	tag, rest, _ := strings.Cut(todo, ")")
+	msg := fmt.Sprintf("%s is not implemented yet (%s) in %s)", method, tag, site) // tag lacks its ")"
+	if rest = strings.TrimLeft(rest, ": "); rest != "" {
+		msg += "\n  the TODO says: " + rest
+	}
+	return msg
+}
