@@ -25,7 +25,8 @@ type Loop struct {
 	manual   bool // the clock moves only when told (timers.Notifier)
 	onError  func(error)
 	observer Observer
-	maxFD    int // the poller's FDLimiter limit, or 0 for none
+	watchdog *watchdog // nil unless WithWatchdog
+	maxFD    int       // the poller's FDLimiter limit, or 0 for none
 	wake     *waker
 
 	// Owned by the loop goroutine.
@@ -90,6 +91,9 @@ func newLoop(cfg config) (*Loop, error) {
 		observer: cfg.observer,
 		waiters:  waiters.New(),
 		events:   make([]Event, maxEvents),
+	}
+	if cfg.watchdog > 0 {
+		l.watchdog = &watchdog{threshold: cfg.watchdog, report: l.onError}
 	}
 	if limiter, ok := l.poller.(FDLimiter); ok {
 		l.maxFD = limiter.MaxFD()

@@ -1,6 +1,10 @@
 package loop
 
-import "github.com/loopkit/loopkit/timers"
+import (
+	"time"
+
+	"github.com/loopkit/loopkit/timers"
+)
 
 // An Option changes how New builds a loop.
 type Option func(*config)
@@ -11,6 +15,7 @@ type config struct {
 	clock    timers.Clock
 	onError  func(error)
 	observer Observer
+	watchdog time.Duration
 }
 
 // WithBackend selects the poller by name: one of Backends(). It overrides

@@ -96,9 +96,15 @@ func (l *Loop) poll(timeout time.Duration) (int, error) {
 	if l.observer != nil {
 		l.observer.PollStarted(timeout)
 	}
+	if l.watchdog != nil {
+		l.watchdog.polling()
+	}
 	l.inPoll.Store(true)
 	n, err := l.poller.Wait(timeout, l.events)
 	l.inPoll.Store(false)
+	if l.watchdog != nil {
+		l.watchdog.polled()
+	}
 	if errors.Is(err, unix.EINTR) {
 		n, err = 0, nil // the pollers retry EINTR; one of the student's might not
 	}
@@ -173,10 +179,16 @@ func (l *Loop) enter(method string) error {
 	if !l.running.CompareAndSwap(false, true) {
 		return fmt.Errorf("loop: %s: %w", method, ErrRunning)
 	}
+	if l.watchdog != nil {
+		l.watchdog.start()
+	}
 	return nil
 }
 
 func (l *Loop) leave() {
+	if l.watchdog != nil {
+		l.watchdog.halt()
+	}
 	l.running.Store(false)
 	if l.closing {
 		l.closing = false
