@@ -393,3 +393,24 @@ func settles(cond func() bool) bool {
 	}
 	return cond()
 }
+
+func TestStateShowsWaitersTimersAndReadyQueue(t *testing.T) {
+	fake := timers.NewFake(time.Unix(0, 0))
+	l, _ := newLoop(t, loop.Backends()[0], loop.WithClock(fake))
+	r, w := pipe(t)
+	l.AddReader(r, func() {})
+	l.AddWriter(w, func() {})
+	l.CallLater(2*time.Second, func() {})
+	l.CallLater(time.Second, func() {})
+	l.CallSoon(func() {})
+	want := loop.State{
+		Readers: []int{r},
+		Writers: []int{w},
+		Timers:  []time.Time{time.Unix(1, 0), time.Unix(2, 0)},
+		Ready:   1,
+		Now:     time.Unix(0, 0),
+	}
+	if diff := cmp.Diff(want, l.State()); diff != "" {
+		t.Errorf("State() (-want +got):\n%s", diff)
+	}
+}

@@ -1,6 +1,10 @@
 package timers
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // A Heap is a min-heap of timers ordered by deadline. Timers with equal
 // deadlines come out in the order they were scheduled (FIFO): each timer
@@ -46,6 +50,20 @@ func (h *Heap) Peek() *Timer {
 		return nil
 	}
 	return h.timers[0]
+}
+
+// Pending returns the pending timers in the order they will fire. It copies
+// and sorts: O(n log n), for showing the heap (loopkit trace --step), not
+// for the hot path.
+func (h *Heap) Pending() []*Timer {
+	sorted := append([]*Timer(nil), h.timers...)
+	slices.SortFunc(sorted, func(a, b *Timer) int {
+		if c := a.when.Compare(b.when); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	return sorted
 }
 
 // PopDue removes and returns the timer due first if it is due at now (its

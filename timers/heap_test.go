@@ -488,3 +488,17 @@ func (m *model) fire() []string {
 	m.runs++
 	return []string{fmt.Sprint("run ", id)}
 }
+
+func TestPendingInFiringOrder(t *testing.T) {
+	var h Heap
+	base := time.Unix(100, 0)
+	h.Schedule(base.Add(3*time.Second), func() {})
+	tie1 := h.Schedule(base.Add(time.Second), func() {})
+	tie2 := h.Schedule(base.Add(time.Second), func() {})
+	cancelled := h.Schedule(base, func() {})
+	cancelled.Cancel()
+	got := h.Pending()
+	if len(got) != 3 || got[0] != tie1 || got[1] != tie2 || !got[2].When().Equal(base.Add(3*time.Second)) {
+		t.Errorf("Pending() = %v, want the two +1s timers in scheduling order, then +3s", got)
+	}
+}

@@ -124,6 +124,23 @@ func (s *Set) Interest(fd int) Interest {
 func (s *Set) Len() int { return s.count }
 
 // add is AddReader and AddWriter; list is s.readers or s.writers.
+// FDs returns, in increasing order, the fds that have a reader and those
+// that have a writer. It is for showing the maps (loopkit trace --step),
+// not for the hot path: it walks every slot.
+func (s *Set) FDs() (readers, writers []int) {
+	return fdsOf(s.readers), fdsOf(s.writers)
+}
+
+func fdsOf(list []Waiter) []int {
+	var fds []int
+	for fd, w := range list {
+		if w.Func != nil {
+			fds = append(fds, fd)
+		}
+	}
+	return fds
+}
+
 func (s *Set) add(list *[]Waiter, fd int, fn func()) uint64 {
 	if fd < 0 {
 		panic(fmt.Sprintf("waiters: negative fd %d", fd))

@@ -347,3 +347,19 @@ func TestZeroSetIsUsable(t *testing.T) {
 		t.Errorf("zero Set after AddWriter(0): generation %d, Interest %v, Len %d; want >0, Write, 1", gen, s.Interest(0), s.Len())
 	}
 }
+
+func TestFDsListsReadersAndWriters(t *testing.T) {
+	s := New()
+	s.AddReader(9, func() {})
+	s.AddReader(3, func() {})
+	s.AddWriter(3, func() {})
+	s.AddReader(5, func() {})
+	s.RemoveReader(5)
+	readers, writers := s.FDs()
+	if diff := cmp.Diff([]int{3, 9}, readers); diff != "" {
+		t.Errorf("readers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{3}, writers); diff != "" {
+		t.Errorf("writers (-want +got):\n%s", diff)
+	}
+}
