@@ -72,9 +72,9 @@ func (l *Loop) removeWaiter(method string, fd int, remove func(int) bool) bool {
 		return false
 	}
 	if err := l.syncInterest(fd, before); err != nil {
-		// The waiter is gone either way; the poller's complaint (often
-		// EBADF: the fd was closed before its waiter was removed) is a bug
-		// of the caller's worth seeing.
+		// The waiter is gone either way. The kit's pollers take a drop
+		// of an fd already closed as done, so this is a poller of your
+		// own refusing: worth seeing.
 		l.onError(fmt.Errorf("loop: %s(%d): %w", method, fd, err))
 	}
 	return true

@@ -58,8 +58,11 @@ func newLoop(t *testing.T, backend string, opts ...loop.Option) (*loop.Loop, *er
 func pipe(t *testing.T) (r, w int) {
 	t.Helper()
 	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
+	if err := unix.Pipe(p[:]); err != nil {
 		t.Fatal(err)
+	}
+	for _, fd := range p {
+		unix.SetNonblock(fd, true)
 	}
 	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
 	return p[0], p[1]
@@ -303,48 +306,6 @@ func TestExitCheckErrorIsRunsResult(t *testing.T) {
 	if err := l.Run(); !errors.Is(err, want) {
 		t.Errorf("Run() = %v, want the exit check's error", err)
 	}
-}
-
-// TestEINTRIsRetried sends signals to the loop's thread while it sleeps in
-// poll: each interrupts the system call, and the loop must neither fail nor
-// lose its timer.
-func TestEINTRIsRetried(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		done := make(chan error, 1)
-		tid := make(chan int, 1)
-		go func() {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			l, err := loop.New(loop.WithBackend(backend))
-			if err != nil {
-				done <- err
-				return
-			}
-			defer l.Close()
-			tid <- unix.Gettid()
-			fired := false
-			l.CallLater(300*time.Millisecond, func() { fired = true })
-			err = l.Run()
-			if err == nil && !fired {
-				err = errors.New("the timer did not fire")
-			}
-			done <- err
-		}()
-		thread := <-tid
-		for {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Fatalf("Run with signals arriving = %v, want nil", err)
-				}
-				return
-			case <-time.After(5 * time.Millisecond):
-				// SIGURG is the signal Go's runtime itself uses to preempt:
-				// every Go program already handles it.
-				unix.Tgkill(unix.Getpid(), thread, unix.SIGURG)
-			}
-		}
-	})
 }
 
 func TestNoFDOrGoroutineLeaks(t *testing.T) {

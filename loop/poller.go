@@ -12,15 +12,19 @@ import (
 // same contract, which looptest.TestPoller checks:
 //
 //   - Register(fd, ev) sets the events fd is waited for, replacing what it
-//     had; ev == 0 drops fd. Registering an fd the poller cannot watch is an
-//     error that names the fd and the reason (select: fd >= FD_SETSIZE).
-//     Drop an fd before closing it: epoll and kqueue forget a closed fd by
-//     themselves, select and poll would report it as an error forever.
-//   - Wait(timeout, ready) fills ready with the fds that are ready and
-//     returns how many. timeout < 0 blocks until an fd is ready; 0 polls and
-//     returns at once; > 0 waits at most that long (rounded up to the
-//     backend's resolution, never down to a busy 0). It may return 0 events
-//     before the timeout (the loop then simply goes round again).
+//     had; ev == 0 drops fd, and dropping an fd that is not registered does
+//     nothing. A negative fd is an error, and so is an fd the poller cannot
+//     watch: the error names the fd and the reason (select: fd >=
+//     FD_SETSIZE). Drop an fd before closing it: epoll and kqueue forget a
+//     closed fd by themselves, select and poll would report it (with every
+//     event it is registered for) on every Wait.
+//   - Wait(timeout, ready) fills ready with the fds that are ready, one
+//     Event per fd, and returns how many. timeout < 0 blocks until an fd is
+//     ready; 0 polls and returns at once; > 0 waits at most that long
+//     (rounded up to the backend's resolution, never down to a busy 0). It
+//     may return 0 events before the timeout, but not as a habit: a timeout
+//     longer than the kernel takes (about 24 days) is cut short, and the loop
+//     then simply goes round again.
 //   - Readiness is level-triggered: an fd that stays ready is reported by
 //     every Wait, until it is read, written or dropped.
 //   - Only registered events are reported, except that an error or hang-up
@@ -31,7 +35,8 @@ import (
 //   - At most len(ready) events are returned; the rest stay ready for the
 //     next Wait.
 //   - Close releases the poller's own fds; the registered fds are the
-//     caller's and stay open.
+//     caller's and stay open. Every call after Close, Close included,
+//     returns an error wrapping ErrClosed.
 //
 // A Poller is used by one goroutine at a time: the loop's.
 type Poller interface {

@@ -24,7 +24,7 @@ type epollPoller struct {
 	// set by newEpoll
 	epfd int // the epoll instance
 
-	// set by Register
+	// set by Register and Close
 	registered map[int]Events // what the kernel's interest list holds
 	closed     bool
 
@@ -106,6 +106,20 @@ func (p *epollPoller) Close() error {
 	return nil
 }
 
+// remove drops fd from the interest list. Drop before close: epoll watches
+// the open file, not the number, and forgets it only when its last fd is
+// closed, so a file still open through a dup'ed fd would go on being
+// reported under the closed number. If the fd is already closed (EBADF) or
+// the kernel forgot it (ENOENT), it is not watched any more, which is what
+// the caller asked for.
+func (p *epollPoller) remove(fd int) error {
+	err := p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
+	if errors.Is(err, unix.EBADF) || errors.Is(err, unix.ENOENT) {
+		return nil
+	}
+	return err
+}
+
 // ctl makes one change to the kernel's interest list. Events.Fd is the data
 // epoll_wait hands back with a ready fd: the fd itself.
 func (p *epollPoller) ctl(op, fd int, ev Events) error {
@@ -126,33 +140,6 @@ func (p *epollPoller) modify(fd int, ev Events) error {
 		return p.ctl(unix.EPOLL_CTL_ADD, fd, ev)
 	}
 	return err
-}
-
-// remove drops fd from the interest list. Drop before close: epoll watches
-// the open file, not the number, and forgets it only when its last fd is
-// closed, so a file still open through a dup'ed fd would go on being
-// reported under the closed number. If the fd is already closed (EBADF) or
-// the kernel forgot it (ENOENT), it is not watched any more, which is what
-// the caller asked for.
-func (p *epollPoller) remove(fd int) error {
-	err := p.ctl(unix.EPOLL_CTL_DEL, fd, 0)
-	if errors.Is(err, unix.EBADF) || errors.Is(err, unix.ENOENT) {
-		return nil
-	}
-	return err
-}
-
-// collect converts the events epoll_wait returned, one per fd.
-func (p *epollPoller) collect(events []unix.EpollEvent, ready []Event) int {
-	n := 0
-	for _, e := range events {
-		fd := int(e.Fd)
-		if ev := epollReady(p.registered[fd], e.Events); ev != 0 {
-			ready[n] = Event{FD: fd, Events: ev}
-			n++
-		}
-	}
-	return n
 }
 
 // epollEvents converts events to epoll's flags. EPOLLERR and EPOLLHUP need
@@ -191,6 +178,19 @@ func (p *epollPoller) waitRetrying(events []unix.EpollEvent, timeout time.Durati
 		}
 		clock.interrupted()
 	}
+}
+
+// collect converts the events epoll_wait returned, one per fd.
+func (p *epollPoller) collect(events []unix.EpollEvent, ready []Event) int {
+	n := 0
+	for _, e := range events {
+		fd := int(e.Fd)
+		if ev := epollReady(p.registered[fd], e.Events); ev != 0 {
+			ready[n] = Event{FD: fd, Events: ev}
+			n++
+		}
+	}
+	return n
 }
 
 // epollReady converts epoll's answer for an fd registered for the events

@@ -23,7 +23,7 @@ type kqueuePoller struct {
 	// set by newKqueue
 	kq int // the kqueue
 
-	// set by Register
+	// set by Register and Close
 	registered map[int]Events // which filters the kernel holds for each fd
 	closed     bool
 

@@ -19,11 +19,12 @@ import (
 // Each Wait costs time in proportion to the highest fd, ready or not.
 //
 // The bitmaps have a fixed size, FD_SETSIZE bits (1024 on Linux and macOS),
-// so select cannot watch an fd at or above it. Setting that bit anyway
-// would write past the end of the bitmap, so Register refuses such an fd and
-// the poller tells the loop its limit through FDLimiter.
+// so select cannot watch an fd at or above it. In C, setting that bit anyway
+// writes past the end of the bitmap and silently corrupts memory (in Go,
+// FdSet.Set panics), so Register refuses such an fd, and the poller tells
+// the loop its limit through FDLimiter.
 type selectPoller struct {
-	// set by Register
+	// set by Register and Close
 	interest map[int]Events // the fds watched, each with its events
 	closed   bool
 

@@ -92,26 +92,37 @@ func panicSite() string {
 	}
 }
 
-// describe says how a guarded call of method failed to return normally, or
-// "" if it did. bound is the watchdog's.
-func (r callResult) describe(method string, bound time.Duration) string {
+// describe says how a guarded call failed to return normally, or "" if it
+// did. call is what was called ("Wait(0)"), bound the watchdog's.
+func (r callResult) describe(call string, bound time.Duration) string {
 	switch {
 	case !r.returned:
-		return fmt.Sprintf("%s did not return within %v (the watchdog's bound; LOOPKIT_TIME_SCALE multiplies it). "+
-			"The call is abandoned: its poller and fds are left open.", method, bound)
+		return hung(call, bound, "")
 	case r.todo != "":
+		method, _, _ := strings.Cut(call, "(")
 		return notImplemented(method, r.todo, r.site)
 	case r.panicked:
-		return fmt.Sprintf("%s panicked at %s: %v\n%s", method, r.site, r.value, r.stack)
+		return fmt.Sprintf("%s panicked at %s: %v\n%s", call, r.site, r.value, r.stack)
 	}
 	return ""
+}
+
+// hung words a call that did not return within bound. reason, if not "",
+// goes on the sentence and says what should have ended the call (", although
+// another goroutine wrote a byte to the pipe after 50ms.").
+func hung(call string, bound time.Duration, reason string) string {
+	if reason == "" {
+		reason = "."
+	}
+	return fmt.Sprintf("%s did not return within %v%s\n  (The watchdog's bound is multiplied by LOOPKIT_TIME_SCALE. "+
+		"The call is abandoned; what it uses is left open.)", call, bound, reason)
 }
 
 // notImplemented words a skeleton's TODO panic: "Wait is not implemented
 // yet (TODO(step03) in exercise/poller.go:41)", then the TODO's own words.
 func notImplemented(method, todo, site string) string {
-	tag, rest, _ := strings.Cut(todo, ")")
-	msg := fmt.Sprintf("%s is not implemented yet (%s) in %s)", method, tag, site) // tag lacks its ")"
+	tag, rest, _ := strings.Cut(todo, ")") // tag is "TODO(step03", without its ")"
+	msg := fmt.Sprintf("%s is not implemented yet (%s) in %s)", method, tag, site)
 	if rest = strings.TrimLeft(rest, ": "); rest != "" {
 		msg += "\n  the TODO says: " + rest
 	}

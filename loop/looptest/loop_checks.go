@@ -89,9 +89,9 @@ func loopWriterRunsWhenWritable(c *loopCheck) {
 }
 
 func loopReaderAndWriterOfOneFD(c *loopCheck) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds, err := newSocketpair()
 	if err != nil {
-		c.fatalf("socketpair: %v", err)
+		c.fatalf("making a socket pair: %v", err)
 	}
 	c.mu.Lock()
 	c.fds = append(c.fds, fds[0], fds[1])

@@ -42,9 +42,9 @@ func (p *countingPoller) waits() []time.Duration {
 
 // pipe returns a new non-blocking pipe, closed when the check ends.
 func (c *loopCheck) pipe() (r, w int) {
-	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_NONBLOCK|unix.O_CLOEXEC); err != nil {
-		c.fatalf("pipe2: %v", err)
+	p, err := newPipe()
+	if err != nil {
+		c.fatalf("making a pipe: %v", err)
 	}
 	c.mu.Lock()
 	c.fds = append(c.fds, p[0], p[1])

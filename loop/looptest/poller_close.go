@@ -40,7 +40,7 @@ func checkCallsAfterCloseFail(h *pollerHarness) {
 		{"Close()", closer(h.p)},
 	}
 	for _, c := range calls {
-		res := h.call(c.name+" after Close", h.s.bound, nil, c.fn)
+		res := h.call(c.name+" after Close", h.s.bound, "", nil, c.fn)
 		if !errors.Is(res.err, loop.ErrClosed) {
 			h.fatalf("%s after Close = %d, %v; want an error wrapping loop.ErrClosed", c.name, res.n, res.err)
 		}
@@ -71,14 +71,14 @@ func checkReleasesItsFds(h *pollerHarness) {
 	}
 	// A second poller, made and closed between two counts.
 	var p loop.Poller
-	r := h.call("newPoller", h.s.bound, nil, func() (n int, err error) {
+	r := h.call("newPoller()", h.s.bound, "", nil, func() (n int, err error) {
 		p, err = h.s.newPoller()
 		return 0, err
 	})
 	if r.err != nil || p == nil {
 		h.fatalf("newPoller() = %v, %v; want a poller, nil", p, r.err)
 	}
-	if r := h.call("Close", h.s.bound, nil, closer(p)); r.err != nil {
+	if r := h.call("Close()", h.s.bound, "", nil, closer(p)); r.err != nil {
 		h.fatalf("Close() = %v, want nil", r.err)
 	}
 	after, err := openFds()

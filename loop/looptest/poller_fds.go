@@ -21,7 +21,7 @@ func checkDroppedFdNotReported(h *pollerHarness) {
 	h.write(w)
 	h.expectWait(h.s.patience, []loop.Event{{FD: r, Events: readable}}, "one byte was written to the pipe")
 	h.drop(r)
-	h.expectWait(0, none, "the pipe is still readable, but it was dropped with Register(fd, 0)")
+	h.expectWait(0, noEvents, "the pipe is still readable, but it was dropped with Register(fd, 0)")
 }
 
 func checkDropOneOfSeveral(h *pollerHarness) {
@@ -46,7 +46,7 @@ func checkReRegisterChangesEvents(h *pollerHarness) {
 	h.register(a, both)
 	h.expectWait(h.s.patience, []loop.Event{{FD: a, Events: writable}}, "the socket has room to write and nothing to read")
 	h.register(a, readable)
-	h.expectWait(0, none, "the socket was re-registered for Readable only, and has nothing to read")
+	h.expectWait(0, noEvents, "the socket was re-registered for Readable only, and has nothing to read")
 	h.write(b)
 	h.expectWait(h.s.patience, []loop.Event{{FD: a, Events: readable}}, "the peer wrote a byte")
 	h.register(a, writable)
@@ -75,7 +75,7 @@ func checkClosedAndReusedFdNumber(h *pollerHarness) {
 	h.made(old, "new pipe read end, reusing the number")
 
 	h.register(old, readable)
-	h.expectWait(0, none, fmt.Sprintf("fd %d was dropped and closed, and its number now names a new, empty pipe", old))
+	h.expectWait(0, noEvents, fmt.Sprintf("fd %d was dropped and closed, and its number now names a new, empty pipe", old))
 	h.write(w)
 	h.expectWait(h.s.patience, []loop.Event{{FD: old, Events: readable}}, "a byte was written to the new pipe")
 }
@@ -112,7 +112,7 @@ func checkMoreReadyThanRoom(h *pollerHarness) {
 		if waits > ready {
 			h.fatalf("after %d Waits with room for %d, fds %v were never reported", waits-1, room, sortedFds(pending))
 		}
-		got := h.wait(h.s.patience, room)
+		got := h.wait(h.s.patience, room, fmt.Sprintf(", although fds %v are readable.", sortedFds(pending)))
 		if len(got) == 0 {
 			h.fatalf("Wait(%v) with room for %d = no events, want some of the readable fds %v", h.s.patience, room, sortedFds(pending))
 		}
@@ -124,7 +124,7 @@ func checkMoreReadyThanRoom(h *pollerHarness) {
 			h.drain(ev.FD)
 		}
 	}
-	h.expectWait(0, none, "every readable socket was reported and drained")
+	h.expectWait(0, noEvents, "every readable socket was reported and drained")
 }
 
 func sortedFds(set map[int]bool) []int { return slices.Sorted(maps.Keys(set)) }

@@ -13,7 +13,7 @@ import "github.com/loopkit/loopkit/loop"
 func checkSocketPeerClosedWakesReader(h *pollerHarness) {
 	a, b := h.socketpair("")
 	h.register(a, readable)
-	h.expectWait(0, none, "nothing was written to the socket")
+	h.expectWait(0, noEvents, "nothing was written to the socket")
 	h.closeFD(b)
 	h.expectWait(h.s.patience, []loop.Event{{FD: a, Events: readable}},
 		"the peer socket was closed: a read returns EOF at once")
@@ -23,7 +23,7 @@ func checkSocketPeerClosedWakesWriter(h *pollerHarness) {
 	a, b := h.socketpair("")
 	h.fill(a)
 	h.register(a, writable)
-	h.expectWait(0, none, "the socket was written to until write failed with EAGAIN")
+	h.expectWait(0, noEvents, "the socket was written to until write failed with EAGAIN")
 	h.closeFD(b)
 	h.expectWait(h.s.patience, []loop.Event{{FD: a, Events: writable}},
 		"the peer socket was closed: a write fails with EPIPE at once")
@@ -33,7 +33,7 @@ func checkSocketPeerClosedWakesReaderAndWriter(h *pollerHarness) {
 	a, b := h.socketpair("")
 	h.fill(a)
 	h.register(a, both)
-	h.expectWait(0, none, "the socket has nothing to read and no room to write")
+	h.expectWait(0, noEvents, "the socket has nothing to read and no room to write")
 	h.closeFD(b)
 	h.expectWait(h.s.patience, []loop.Event{{FD: a, Events: both}},
 		"the peer socket was closed: both the reader and the writer must wake")
@@ -42,7 +42,7 @@ func checkSocketPeerClosedWakesReaderAndWriter(h *pollerHarness) {
 func checkPipeWriterClosedWakesReader(h *pollerHarness) {
 	r, w := h.pipe()
 	h.register(r, readable)
-	h.expectWait(0, none, "nothing was written to the pipe")
+	h.expectWait(0, noEvents, "nothing was written to the pipe")
 	h.closeFD(w)
 	h.expectWait(h.s.patience, []loop.Event{{FD: r, Events: readable}},
 		"the write end was closed: a read returns EOF at once")
@@ -52,7 +52,7 @@ func checkPipeReaderClosedWakesWriter(h *pollerHarness) {
 	r, w := h.pipe()
 	h.fill(w)
 	h.register(w, writable)
-	h.expectWait(0, none, "the pipe was written to until write failed with EAGAIN")
+	h.expectWait(0, noEvents, "the pipe was written to until write failed with EAGAIN")
 	h.closeFD(r)
 	h.expectWait(h.s.patience, []loop.Event{{FD: w, Events: writable}},
 		"the read end was closed: a write fails with EPIPE at once")

@@ -2,7 +2,6 @@ package looptest
 
 import (
 	"cmp"
-
 	"fmt"
 	"maps"
 	"slices"
@@ -49,7 +48,7 @@ func newHarness(t *testing.T, s *pollerSuite) *pollerHarness {
 	h := &pollerHarness{t: t, s: s, interest: map[int]loop.Events{}, names: map[int]string{}, open: map[int]bool{}}
 	t.Cleanup(h.cleanup)
 	var p loop.Poller
-	r := h.call("newPoller", s.bound, nil, func() (n int, err error) {
+	r := h.call("newPoller()", s.bound, "", nil, func() (n int, err error) {
 		p, err = s.newPoller()
 		return 0, err
 	})
@@ -74,7 +73,7 @@ func (h *pollerHarness) cleanup() {
 		case r.todo != "":
 			// Stage 9 reports an unimplemented Close; here it is no news.
 		case r.panicked || r.err != nil:
-			h.t.Errorf("cleaning up: %s", cmp.Or(r.describe("Close", h.s.bound), fmt.Sprintf("Close() = %v, want nil", r.err)))
+			h.t.Errorf("cleaning up: %s", cmp.Or(r.describe("Close()", h.s.bound), fmt.Sprintf("Close() = %v, want nil", r.err)))
 		}
 	}
 	for fd := range h.open {
@@ -83,14 +82,18 @@ func (h *pollerHarness) cleanup() {
 }
 
 // call runs one poller method under the watchdog and stops the check if it
-// did not return normally: hung, unimplemented or panicked.
-func (h *pollerHarness) call(method string, bound time.Duration, prepare func(), fn func() (int, error)) callResult {
+// did not return normally: hung, unimplemented or panicked. name and
+// hangReason are for the message (see hung); prepare is guard's.
+func (h *pollerHarness) call(name string, bound time.Duration, hangReason string, prepare func(), fn func() (int, error)) callResult {
 	h.t.Helper()
 	r := guard(bound, prepare, fn)
 	if !r.returned {
 		h.stuck = true
 	}
-	if msg := r.describe(method, bound); msg != "" {
+	if !r.returned {
+		h.fatalf("%s", hung(name, bound, hangReason))
+	}
+	if msg := r.describe(name, bound); msg != "" {
 		h.fatalf("%s", msg)
 	}
 	return r
@@ -134,7 +137,7 @@ func (h *pollerHarness) register(fd int, ev loop.Events) {
 // tryRegister calls Register(fd, ev) and returns its error.
 func (h *pollerHarness) tryRegister(fd int, ev loop.Events) error {
 	h.t.Helper()
-	r := h.call(fmt.Sprintf("Register(%d, %v)", fd, ev), h.s.bound, nil, func() (int, error) {
+	r := h.call(fmt.Sprintf("Register(%d, %v)", fd, ev), h.s.bound, "", nil, func() (int, error) {
 		return 0, h.p.Register(fd, ev)
 	})
 	if r.err == nil {
@@ -158,7 +161,11 @@ func (h *pollerHarness) drop(fd int) {
 // it").
 func (h *pollerHarness) expectWait(timeout time.Duration, want []loop.Event, why string) {
 	h.t.Helper()
-	got := h.wait(timeout, 64)
+	reason := ""
+	if len(want) > 0 {
+		reason = ", although " + why + "."
+	}
+	got := h.wait(timeout, 64, reason)
 	h.compare(fmt.Sprintf("Wait(%s)", timeoutString(timeout)), got, want, why)
 }
 
@@ -167,17 +174,27 @@ func (h *pollerHarness) compare(call string, got, want []loop.Event, why string)
 	h.t.Helper()
 	want = sortEvents(want)
 	if diff := gocmp.Diff(want, got); diff != "" {
-		h.fatalf("%s = %s, want %s: %s\n  diff (-want +got):\n%s", call, eventsString(got), eventsString(want), why, diff)
+		h.fatalf("%s = %s, want %s: %s\n  diff (-want +got):\n%s", call, eventsString(got), eventsString(want), why,
+			strings.TrimRight(diff, "\n"))
 	}
 }
 
 // wait calls Wait(timeout) with room for room events, checks what came back
-// against what is registered, and returns it sorted by fd.
-func (h *pollerHarness) wait(timeout time.Duration, room int) []loop.Event {
+// against what is registered, and returns it sorted by fd. hangReason says
+// what should end the Wait, for the message if it hangs; if "", the timeout
+// should.
+func (h *pollerHarness) wait(timeout time.Duration, room int, hangReason string) []loop.Event {
 	h.t.Helper()
 	call := fmt.Sprintf("Wait(%s)", timeoutString(timeout))
+	switch {
+	case hangReason != "":
+	case timeout == 0:
+		hangReason = ": a timeout of 0 polls and returns at once."
+	case timeout > 0:
+		hangReason = fmt.Sprintf(": a timeout of %v ends the wait.", timeout)
+	}
 	ready := make([]loop.Event, room)
-	r := h.call(call, h.waitBound(timeout), nil, func() (int, error) {
+	r := h.call(call, h.waitBound(timeout), hangReason, nil, func() (int, error) {
 		return h.p.Wait(timeout, ready)
 	})
 	return h.checkWait(call, r, ready)
@@ -237,7 +254,7 @@ func (h *pollerHarness) after(delay time.Duration, fn func()) {
 // close calls Close and returns its error.
 func (h *pollerHarness) close() error {
 	h.t.Helper()
-	r := h.call("Close", h.s.bound, nil, closer(h.p))
+	r := h.call("Close()", h.s.bound, "", nil, closer(h.p))
 	h.closed = true
 	return r.err
 }

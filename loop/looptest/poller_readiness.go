@@ -12,8 +12,8 @@ const (
 	both     = loop.Readable | loop.Writable
 )
 
-// none is the answer of a Wait that finds nothing ready.
-var none = []loop.Event{}
+// noEvents is the answer of a Wait that finds nothing ready.
+var noEvents = []loop.Event{}
 
 func checkRegisterPipeAndSocketFds(h *pollerHarness) {
 	r, w := h.pipe()
@@ -52,7 +52,7 @@ func checkRegisterDropNeverRegistered(h *pollerHarness) {
 func checkNotReadableWhenEmpty(h *pollerHarness) {
 	r, _ := h.pipe()
 	h.register(r, readable)
-	h.expectWait(0, none, "nothing was written to the pipe")
+	h.expectWait(0, noEvents, "nothing was written to the pipe")
 }
 
 func checkReadableAfterWrite(h *pollerHarness) {
@@ -72,14 +72,14 @@ func checkNotWritableWhenFull(h *pollerHarness) {
 	a, _ := h.socketpair("")
 	h.fill(a)
 	h.register(a, writable)
-	h.expectWait(0, none, "the socket was written to until write failed with EAGAIN")
+	h.expectWait(0, noEvents, "the socket was written to until write failed with EAGAIN")
 }
 
 func checkWritableAgainAfterPeerReads(h *pollerHarness) {
 	a, b := h.socketpair("")
 	h.fill(a)
 	h.register(a, writable)
-	h.expectWait(0, none, "the socket was written to until write failed with EAGAIN")
+	h.expectWait(0, noEvents, "the socket was written to until write failed with EAGAIN")
 	h.drain(b)
 	h.expectWait(h.s.patience, []loop.Event{{FD: a, Events: writable}}, "the peer read everything, so there is room again")
 }
@@ -111,5 +111,5 @@ func checkLevelTriggered(h *pollerHarness) {
 	h.expectWait(h.s.patience, want, "one byte was written to the pipe")
 	h.expectWait(h.s.patience, want, "the byte was not read, so the pipe is still readable (level-triggered)")
 	h.drain(r)
-	h.expectWait(0, none, "the byte was read, so the pipe is empty again")
+	h.expectWait(0, noEvents, "the byte was read, so the pipe is empty again")
 }
