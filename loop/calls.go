@@ -136,7 +136,8 @@ func (l *Loop) Hold() (release func()) {
 // AddExitCheck registers check, which Run calls when nothing is left to wait
 // for (no waiters, no timers, no ready callbacks, no holds). An error from a
 // check becomes Run's result: the coroutines package uses this to report the
-// coroutines that are still parked, which would otherwise never wake.
+// coroutines that are still parked, which would otherwise never wake. A
+// check may instead queue callbacks (with CallSoon): then Run goes on.
 func (l *Loop) AddExitCheck(check func() error) {
 	l.exitChecks = append(l.exitChecks, check)
 }

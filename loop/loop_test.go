@@ -375,3 +375,20 @@ func TestStateShowsWaitersTimersAndReadyQueue(t *testing.T) {
 		t.Errorf("State() (-want +got):\n%s", diff)
 	}
 }
+
+func TestExitCheckThatQueuesWorkKeepsRunGoing(t *testing.T) {
+	l, _ := newLoop(t, loop.Backends()[0])
+	ran := false
+	l.AddExitCheck(func() error {
+		if !ran {
+			l.CallSoon(func() { ran = true })
+		}
+		return nil
+	})
+	if err := l.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !ran {
+		t.Error("Run returned without running the callback an exit check queued")
+	}
+}

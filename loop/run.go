@@ -19,7 +19,11 @@ func (l *Loop) Run() error {
 	defer l.leave()
 	for {
 		if !l.alive() {
-			return l.runExitChecks()
+			// An exit check may queue work (a wake-up that was on its
+			// way); then the loop goes on.
+			if err := l.runExitChecks(); err != nil || !l.alive() {
+				return err
+			}
 		}
 		if err := l.iterate(); err != nil {
 			return err
