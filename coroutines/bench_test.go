@@ -1,0 +1,104 @@
+package coroutines
+
+import (
+	"context"
+	"testing"
+
+	"github.com/loopkit/loopkit/loop"
+)
+
+// The benchmarks measure what a park costs: one op is one round trip, in
+// which each of two parties hands control to the other once. The baseline
+// is the same round trip between two goroutines over unbuffered channels,
+// which is what a coroutine switch is made of (plus a loop iteration, and
+// its poll call, per hand-off).
+//
+//	go test -run '^$' -bench PingPong -benchmem ./coroutines/
+
+func BenchmarkPingPong(b *testing.B) {
+	b.Run("channels", benchmarkChannels)
+	for _, backend := range loop.Backends() {
+		b.Run("sleep0/"+backend, func(b *testing.B) { benchmarkSleep0(b, backend) })
+		b.Run("event/"+backend, func(b *testing.B) { benchmarkEvent(b, backend) })
+	}
+}
+
+// benchmarkChannels: goroutine A sends to B, B sends back.
+func benchmarkChannels(b *testing.B) {
+	ping, pong := make(chan struct{}), make(chan struct{})
+	go func() {
+		for range ping {
+			pong <- struct{}{}
+		}
+	}()
+	b.ReportAllocs()
+	for b.Loop() {
+		ping <- struct{}{}
+		<-pong
+	}
+	close(ping)
+}
+
+// benchmarkSleep0: two coroutines yield to each other with Sleep(ctx, 0).
+func benchmarkSleep0(b *testing.B, backend string) {
+	h := benchHub(b, backend)
+	n := b.N
+	for range 2 {
+		h.Spawn(func(ctx context.Context) error {
+			for range n {
+				if err := Sleep(ctx, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := h.Run(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchmarkEvent: A sets B's event and waits on its own; B does the same.
+func benchmarkEvent(b *testing.B, backend string) {
+	h := benchHub(b, backend)
+	n := b.N
+	var ping, pong Event
+	h.Spawn(func(ctx context.Context) error {
+		for range n {
+			ping.Set()
+			if err := pong.Wait(ctx); err != nil {
+				return err
+			}
+			pong.Clear()
+		}
+		return nil
+	})
+	h.Spawn(func(ctx context.Context) error {
+		for range n {
+			if err := ping.Wait(ctx); err != nil {
+				return err
+			}
+			ping.Clear()
+			pong.Set()
+		}
+		return nil
+	})
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := h.Run(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func benchHub(b *testing.B, backend string) *Hub {
+	b.Helper()
+	l, err := loop.New(loop.WithBackend(backend))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewHub(l)
+	b.Cleanup(func() { h.Close(); l.Close() })
+	return h
+}
