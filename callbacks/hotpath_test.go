@@ -1,0 +1,95 @@
+package callbacks
+
+import (
+	"net/netip"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/loopkit/loopkit/internal/testutil"
+	"github.com/loopkit/loopkit/loop"
+)
+
+// echoPair returns a Conn over one end of a connected pair of Unix stream
+// sockets, echoing what it reads, and the other end as a plain blocking fd
+// for the test to write and read. A Conn drives any stream socket; a
+// socket pair spares the test a listener.
+func echoPair(t *testing.T, l *loop.Loop) (*Conn, int) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		t.Fatal(err)
+	}
+	c := newConn(l, fds[0], netip.AddrPort{})
+	c.OnRead(func(data []byte, err error) {
+		if err != nil {
+			c.Close()
+			return
+		}
+		c.Write(data, nil)
+	})
+	t.Cleanup(func() {
+		c.Abort()
+		unix.Close(fds[1])
+	})
+	return c, fds[1]
+}
+
+// TestHotPathDoesNotAllocate runs the echo hot path (the peer writes; the
+// loop polls, reads into its shared buffer, calls the read callback, which
+// writes at once) and counts allocations: none, on every backend. And the
+// write completed at once, so the connection never registered as a writer.
+func TestHotPathDoesNotAllocate(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := testutil.NewLoop(t, backend)
+		c, peer := echoPair(t, l)
+		msg := make([]byte, 64)
+		got := make([]byte, 64)
+		roundTrip := func() {
+			if _, err := unix.Write(peer, msg); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.RunOnce(); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := unix.Read(peer, got); n != len(msg) || err != nil {
+				t.Fatalf("peer read %d bytes, %v; want %d", n, err, len(msg))
+			}
+		}
+		if allocs := testing.AllocsPerRun(100, roundTrip); allocs != 0 {
+			t.Errorf("echo round trip: %v allocations, want 0", allocs)
+		}
+		if c.writing {
+			t.Errorf("after writes that completed at once, the connection is registered as a writer")
+		}
+	})
+}
+
+// TestSharedStateIsReleased: when the last connection of a loop closes,
+// the loop's read buffer is no longer kept.
+func TestSharedStateIsReleased(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := testutil.NewLoop(t, backend)
+		c1, _ := echoPair(t, l)
+		c2, _ := echoPair(t, l)
+		registered := func() bool {
+			registryMu.Lock()
+			defer registryMu.Unlock()
+			return registry[l] != nil
+		}
+		if c1.shared != c2.shared || !registered() {
+			t.Fatalf("two connections of one loop do not share its state")
+		}
+		c1.Close()
+		if !registered() {
+			t.Errorf("the loop's state was dropped while a connection still uses it")
+		}
+		c2.Close()
+		if registered() {
+			t.Errorf("the loop's state is kept after its last connection closed")
+		}
+	})
+}
