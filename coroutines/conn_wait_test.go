@@ -1,0 +1,501 @@
+package coroutines
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/internal/testutil"
+	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/timers"
+)
+
+// The tests of this file are about waiting: who may wait on a Conn, what
+// ends a wait (data, Close, a cancelled context, a deadline), and what a
+// wait costs the poller.
+
+// connPair returns the two ends of a TCP connection made on the loop of
+// ctx's coroutine. The connect completes in the kernel's backlog, before
+// the Accept.
+func connPair(ctx context.Context, h *Hub) (*Conn, *Conn, error) {
+	ln, err := Listen(h, "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer ln.Close()
+	a, err := Dial(ctx, ln.Addr().String())
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := ln.Accept(ctx)
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, b, nil
+}
+
+// yield lets the loop run n times round before the coroutine goes on.
+func yield(ctx context.Context, n int) error {
+	for range n {
+		if err := Sleep(ctx, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestConnRefusesSecondWaiter(t *testing.T) {
+	tests := []struct {
+		name string
+		// first starts the call that waits; second is the one refused.
+		first, second func(ctx context.Context, c *Conn) error
+		want          string
+	}{{
+		name:   "Read",
+		first:  func(ctx context.Context, c *Conn) error { _, err := c.Read(ctx, make([]byte, 10)); return err },
+		second: func(ctx context.Context, c *Conn) error { _, err := c.Read(ctx, make([]byte, 10)); return err },
+		want:   "coroutines: Conn.Read: another coroutine is already reading fd %d",
+	}, {
+		name: "Write",
+		// 64 MiB fill the socket buffers: the first Write parks.
+		first:  func(ctx context.Context, c *Conn) error { _, err := c.Write(ctx, make([]byte, 64<<20)); return err },
+		second: func(ctx context.Context, c *Conn) error { _, err := c.Write(ctx, []byte("x")); return err },
+		want:   "coroutines: Conn.Write: another coroutine is already writing fd %d",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+				f := newNetFixture(t, backend)
+				var firstErr, secondErr error
+				var fd int
+				f.spawn("main", func(ctx context.Context) error {
+					a, b, err := connPair(ctx, f.hub)
+					if err != nil {
+						return err
+					}
+					defer b.Close()
+					fd = a.fd
+					first := Spawn(ctx, func(ctx context.Context) error {
+						firstErr = tt.first(ctx, a)
+						return nil
+					})
+					if err := yield(ctx, 2); err != nil { // let first park
+						return err
+					}
+					secondErr = tt.second(ctx, a)
+					a.Close() // wakes first
+					return first.Join(ctx)
+				})
+				f.run(10 * time.Second)
+				var cu *ConcurrentUseError
+				if !errors.As(secondErr, &cu) {
+					t.Errorf("second %s: %v, want a *ConcurrentUseError", tt.name, secondErr)
+				}
+				wantErrorContaining(t, "second "+tt.name, secondErr, fmt.Sprintf(tt.want, fd))
+				if !errors.Is(firstErr, net.ErrClosed) {
+					t.Errorf("first %s after Close: %v, want net.ErrClosed", tt.name, firstErr)
+				}
+			})
+		})
+	}
+}
+
+func TestListenerRefusesSecondAcceptor(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newNetFixture(t, backend)
+		ln, err := Listen(f.hub, "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var firstErr, secondErr error
+		f.spawn("main", func(ctx context.Context) error {
+			first := Spawn(ctx, func(ctx context.Context) error {
+				_, firstErr = ln.Accept(ctx)
+				return nil
+			})
+			if err := yield(ctx, 2); err != nil {
+				return err
+			}
+			_, secondErr = ln.Accept(ctx)
+			ln.Close()
+			return first.Join(ctx)
+		})
+		f.run(10 * time.Second)
+		want := fmt.Sprintf("coroutines: Listener.Accept: another coroutine is already accepting on fd %d", ln.fd)
+		wantErrorContaining(t, "second Accept", secondErr, want)
+		if !errors.Is(firstErr, net.ErrClosed) {
+			t.Errorf("first Accept after Close: %v, want net.ErrClosed", firstErr)
+		}
+	})
+}
+
+func TestConnCloseWakesParkedReadAndWrite(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newNetFixture(t, backend)
+		var readErr, writeErr, closeAgain, readAfter error
+		var written int
+		f.spawn("main", func(ctx context.Context) error {
+			a, b, err := connPair(ctx, f.hub)
+			if err != nil {
+				return err
+			}
+			defer b.Close()
+			reader := Spawn(ctx, func(ctx context.Context) error {
+				_, readErr = a.Read(ctx, make([]byte, 10))
+				return nil
+			})
+			writer := Spawn(ctx, func(ctx context.Context) error {
+				written, writeErr = a.Write(ctx, make([]byte, 64<<20))
+				return nil
+			})
+			if err := yield(ctx, 3); err != nil {
+				return err
+			}
+			if err := a.Close(); err != nil {
+				return err
+			}
+			closeAgain = a.Close()
+			_, readAfter = a.Read(ctx, make([]byte, 10))
+			return JoinAll(ctx, reader, writer)
+		})
+		f.run(10 * time.Second)
+		for _, e := range []struct {
+			what string
+			err  error
+		}{{"parked Read", readErr}, {"parked Write", writeErr}, {"second Close", closeAgain}, {"Read after Close", readAfter}} {
+			if !errors.Is(e.err, net.ErrClosed) {
+				t.Errorf("%s: %v, want an error wrapping net.ErrClosed", e.what, e.err)
+			}
+		}
+		if written == 0 || written == 64<<20 {
+			t.Errorf("parked Write returned %d written; want part of %d", written, 64<<20)
+		}
+	})
+}
+
+func TestConnReadCutShortByTimeoutLeavesConnUsable(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newNetFixture(t, backend)
+		var timedOut error
+		var got string
+		f.spawn("main", func(ctx context.Context) error {
+			a, b, err := connPair(ctx, f.hub)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			defer b.Close()
+			buf := make([]byte, 10)
+			timedOut = Timeout(ctx, 10*time.Millisecond, func(ctx context.Context) error {
+				_, err := a.Read(ctx, buf)
+				return err
+			})
+			if _, err := b.Write(ctx, []byte("later")); err != nil {
+				return err
+			}
+			n, err := a.Read(ctx, buf)
+			got = string(buf[:n])
+			return err
+		})
+		f.run(10 * time.Second)
+		if !errors.Is(timedOut, ErrTimeout) {
+			t.Errorf("Read under a 10ms Timeout: %v, want ErrTimeout", timedOut)
+		}
+		if ne, ok := timedOut.(net.Error); !ok || !ne.Timeout() {
+			t.Errorf("Read under a 10ms Timeout: %#v, want a net.Error whose Timeout() is true", timedOut)
+		}
+		if got != "later" {
+			t.Errorf("Read after the timed-out Read: %q, want %q", got, "later")
+		}
+	})
+}
+
+func TestConnKilledReaderLeavesConnUsable(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newNetFixture(t, backend)
+		var killedErr error
+		var got string
+		f.spawn("main", func(ctx context.Context) error {
+			a, b, err := connPair(ctx, f.hub)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			defer b.Close()
+			reader := Spawn(ctx, func(ctx context.Context) error {
+				_, killedErr = a.Read(ctx, make([]byte, 10))
+				return nil
+			})
+			if err := yield(ctx, 2); err != nil {
+				return err
+			}
+			reader.Kill()
+			reader.Join(ctx)
+			if _, err := b.Write(ctx, []byte("next")); err != nil {
+				return err
+			}
+			buf := make([]byte, 10)
+			n, err := a.Read(ctx, buf)
+			got = string(buf[:n])
+			return err
+		})
+		f.run(10 * time.Second)
+		if !errors.Is(killedErr, ErrKilled) {
+			t.Errorf("Read of a killed coroutine: %v, want ErrKilled", killedErr)
+		}
+		if got != "next" {
+			t.Errorf("Read by the next coroutine: %q, want %q", got, "next")
+		}
+	})
+}
+
+// TestConnSteadyEchoCostsNoInterestChange is the test of the sticky waiter
+// (conn_waiter.go): once an echo conversation is going, a round trip adds
+// and removes no waiter, so the poller is never told anything (no
+// epoll_ctl).
+func TestConnSteadyEchoCostsNoInterestChange(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		poller := newCountingPoller(t, backend)
+		f := newNetFixture(t, backend, loop.WithPoller(poller))
+		ln, err := Listen(f.hub, "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.spawn("echo server", func(ctx context.Context) error {
+			c, err := ln.Accept(ctx)
+			// The listener goes at once, with its waiter: only the conn's
+			// interest changes are counted.
+			ln.Close()
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			return echoConn(ctx, c, 9)
+		})
+		const warmUp, measured = 10, 200
+		var changes int64
+		done := make(chan error, 1)
+		go func() {
+			done <- func() error {
+				c, err := net.Dial("tcp", ln.Addr().String())
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				msg := make([]byte, 64)
+				var before int64
+				for i := range warmUp + measured {
+					if i < warmUp {
+						// Make the server wait for this message, so that it
+						// has added its reader waiter before we count.
+						time.Sleep(time.Millisecond)
+					}
+					if i == warmUp {
+						before = poller.registers.Load()
+					}
+					if _, err := c.Write(msg); err != nil {
+						return err
+					}
+					if _, err := readFull(c, msg); err != nil {
+						return err
+					}
+				}
+				changes = poller.registers.Load() - before
+				return nil
+			}()
+		}()
+		f.run(20 * time.Second)
+		if err := <-done; err != nil {
+			t.Fatalf("net client: %v", err)
+		}
+		if changes != 0 {
+			t.Errorf("%d echo round trips made %d interest changes (Register calls), want 0", measured, changes)
+		}
+	})
+}
+
+// readFull is io.ReadFull, for a net.Conn.
+func readFull(c net.Conn, p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		m, err := c.Read(p[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// TestConnDeadlines runs on a fake clock, so each deadline fires exactly
+// when the test moves the clock past it. Coroutine "a" makes a call on one
+// end of a connection; coroutine "driver" moves the clock and the deadlines
+// while it waits; the test compares how the call ended, and when.
+func TestConnDeadlines(t *testing.T) {
+	start := time.Unix(1_000_000, 0)
+	read := func(ctx context.Context, a *Conn) (int, error) { return a.Read(ctx, make([]byte, 10)) }
+	bigWrite := func(ctx context.Context, a *Conn) (int, error) { return a.Write(ctx, make([]byte, 64<<20)) }
+	tests := []struct {
+		name   string
+		before func(a *Conn) // sets deadlines before the call
+		call   func(ctx context.Context, a *Conn) (int, error)
+		// driver runs while the call waits. It may report that the call
+		// ended too early with stillWaiting.
+		driver func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error
+		want   outcome
+	}{{
+		name:   "read deadline in the past fails at once",
+		before: func(a *Conn) { a.SetReadDeadline(start.Add(-time.Second)) },
+		call:   read,
+		want:   outcome{Err: "timeout", At: 0},
+	}, {
+		name:   "read deadline now fails at once",
+		before: func(a *Conn) { a.SetReadDeadline(start) },
+		call:   read,
+		want:   outcome{Err: "timeout", At: 0},
+	}, {
+		name:   "read deadline in the future ends a parked read",
+		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Second)) },
+		call:   read,
+		driver: func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error {
+			clock.Advance(999 * time.Millisecond)
+			stillWaiting("at 999ms")
+			clock.Advance(time.Millisecond)
+			return nil
+		},
+		want: outcome{Err: "timeout", At: time.Second},
+	}, {
+		name:   "read deadline moved later while parked",
+		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Second)) },
+		call:   read,
+		driver: func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error {
+			clock.Advance(500 * time.Millisecond)
+			a.SetReadDeadline(start.Add(2 * time.Second))
+			clock.Advance(time.Second)
+			stillWaiting("at 1.5s, past the first deadline")
+			clock.Advance(500 * time.Millisecond)
+			return nil
+		},
+		want: outcome{Err: "timeout", At: 2 * time.Second},
+	}, {
+		name:   "read deadline moved into the past while parked",
+		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Hour)) },
+		call:   read,
+		driver: func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error {
+			clock.Advance(time.Second)
+			a.SetReadDeadline(start)
+			return nil
+		},
+		want: outcome{Err: "timeout", At: time.Second},
+	}, {
+		name:   "read deadline cleared while parked",
+		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Second)) },
+		call:   read,
+		driver: func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error {
+			a.SetReadDeadline(time.Time{})
+			clock.Advance(2 * time.Second)
+			stillWaiting("at 2s, past the cleared deadline")
+			_, err := b.Write(ctx, []byte("data"))
+			return err
+		},
+		want: outcome{N: 4, At: 2 * time.Second},
+	}, {
+		name:   "write deadline ends a parked write",
+		before: func(a *Conn) { a.SetWriteDeadline(start.Add(time.Second)) },
+		call:   bigWrite,
+		driver: func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error {
+			clock.Advance(time.Second)
+			return nil
+		},
+		want: outcome{Err: "timeout", N: -1, At: time.Second},
+	}, {
+		name:   "read deadline leaves writes alone",
+		before: func(a *Conn) { a.SetReadDeadline(start.Add(-time.Second)) },
+		call:   func(ctx context.Context, a *Conn) (int, error) { return a.Write(ctx, []byte("x")) },
+		want:   outcome{N: 1, At: 0},
+	}, {
+		name:   "SetDeadline sets the read deadline",
+		before: func(a *Conn) { a.SetDeadline(start) },
+		call:   read,
+		want:   outcome{Err: "timeout", At: 0},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+				clock := timers.NewFake(start)
+				f := newNetFixture(t, backend, loop.WithClock(clock))
+				var got outcome
+				var early []string
+				f.spawn("main", func(ctx context.Context) error {
+					a, b, err := connPair(ctx, f.hub)
+					if err != nil {
+						return err
+					}
+					defer a.Close()
+					defer b.Close()
+					tt.before(a)
+					ended := false
+					caller := Spawn(ctx, func(ctx context.Context) error {
+						n, err := tt.call(ctx, a)
+						got = newOutcome(n, err, f.loop.Now().Sub(start))
+						ended = true
+						return nil
+					})
+					if tt.driver != nil {
+						if err := yield(ctx, 2); err != nil { // let the call park
+							return err
+						}
+						stillWaiting := func(when string) {
+							yield(ctx, 3) // let a deadline that should not fire, fire
+							if ended {
+								early = append(early, "the call ended "+when)
+							}
+						}
+						if err := tt.driver(ctx, clock, a, b, stillWaiting); err != nil {
+							return err
+						}
+					}
+					return caller.Join(ctx)
+				})
+				f.run(10 * time.Second)
+				if len(early) > 0 {
+					t.Errorf("%v", early)
+				}
+				if tt.want.N == -1 && got.N > 0 && got.N < 64<<20 {
+					got.N = -1 // any part of the big write will do
+				}
+				if d := cmp.Diff(tt.want, got); d != "" {
+					t.Errorf("how the call ended (-want +got):\n%s", d)
+				}
+			})
+		})
+	}
+}
+
+// An outcome is how a call of TestConnDeadlines ended: its count, its
+// error ("timeout" for one that is a proper timeout, "" for none) and how
+// long after the start on the fake clock.
+type outcome struct {
+	N   int
+	Err string
+	At  time.Duration
+}
+
+func newOutcome(n int, err error, at time.Duration) outcome {
+	o := outcome{N: n, At: at}
+	var ne net.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &ne) && ne.Timeout() && errors.Is(err, os.ErrDeadlineExceeded):
+		o.Err = "timeout"
+	default:
+		o.Err = err.Error()
+	}
+	return o
+}

@@ -1,0 +1,112 @@
+package coroutines
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+
+	"github.com/loopkit/loopkit/internal/sock"
+	"github.com/loopkit/loopkit/loop"
+	"golang.org/x/sys/unix"
+)
+
+// A Listener is a listening TCP socket for coroutines: Accept parks the
+// calling coroutine until a connection comes. Like a Conn it belongs to the
+// loop; NetListener gives other goroutines (net/http's, for one) a
+// net.Listener over it.
+type Listener struct {
+	// Set by Listen, then read-only.
+	loop *loop.Loop
+	fd   int
+	addr netip.AddrPort
+
+	// Owned by the loop goroutine and the coroutine it runs.
+	acceptor fdWaiter
+	closed   bool
+}
+
+// Listen opens a TCP socket listening on addr ("127.0.0.1:8080"; port 0
+// picks a free port, which Addr tells). The host must be an IP address or
+// "localhost": names are not looked up, since a DNS lookup would block
+// outside the loop. An address already in use is an error that says so.
+//
+// Listen makes the socket and nothing else, so any goroutine may call it;
+// the Listener's methods then belong to the loop.
+func Listen(h *Hub, addr string) (*Listener, error) {
+	fd, bound, err := sock.Listen(addr)
+	if err != nil {
+		return nil, fmt.Errorf("coroutines: %w", err)
+	}
+	ln := &Listener{loop: h.Loop(), fd: fd, addr: bound}
+	ln.acceptor.init(ln.loop, fd, false, "Listener.Accept", "accepting on")
+	return ln, nil
+}
+
+// Accept returns the next connection, parking the coroutine of ctx until
+// one comes. A cancelled ctx or Close ends the wait with an error. Accept
+// allocates only the new Conn; the listener's waiter, like a Conn's reader,
+// stays registered while a coroutine keeps coming back to accept, so a
+// server accepting in a loop costs no epoll_ctl per connection.
+func (ln *Listener) Accept(ctx context.Context) (*Conn, error) {
+	co, err := current(ctx)
+	if err != nil {
+		return nil, ln.opError(err)
+	}
+	for {
+		if err := ln.acceptor.check(); err != nil {
+			return nil, ln.opError(err)
+		}
+		c, err := ln.acceptOnce()
+		if !sock.WouldBlock(err) {
+			return c, ln.opError(err)
+		}
+		if err := ln.acceptor.wait(ctx, co); err != nil {
+			return nil, ln.opError(err)
+		}
+	}
+}
+
+// acceptOnce makes one accept system call: a new Conn, unix.EAGAIN when no
+// connection waits, or the system call's error (EMFILE: out of fds). Both
+// modes accept through it.
+func (ln *Listener) acceptOnce() (*Conn, error) {
+	fd, remote, err := sock.Accept(ln.fd)
+	if err != nil {
+		return nil, err
+	}
+	return newConn(ln.loop, fd, remote), nil
+}
+
+// Close stops listening. A coroutine parked in Accept is woken and returns
+// an error that wraps net.ErrClosed. Connections already accepted stay open.
+func (ln *Listener) Close() error {
+	if ln.closed {
+		return ln.closeError(net.ErrClosed)
+	}
+	ln.closed = true
+	ln.acceptor.close() // leave the loop before the fd number can be reused
+	if err := unix.Close(ln.fd); err != nil {
+		return ln.closeError(os.NewSyscallError("close", err))
+	}
+	return nil
+}
+
+// Addr returns the address the listener is bound to.
+func (ln *Listener) Addr() netip.AddrPort { return ln.addr }
+
+// opError dresses an Accept error as package net does (see Conn.opError).
+func (ln *Listener) opError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errno, ok := err.(unix.Errno); ok {
+		err = os.NewSyscallError("accept", errno)
+	}
+	return &net.OpError{Op: "accept", Net: "tcp", Addr: sock.TCPAddr(ln.addr), Err: err}
+}
+
+func (ln *Listener) closeError(err error) error {
+	return &net.OpError{Op: "close", Net: "tcp", Addr: sock.TCPAddr(ln.addr), Err: err}
+}
