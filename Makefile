@@ -37,7 +37,7 @@ bench:
 
 ## compare: the comparison of pollers and styles (see cmd/loopkit).
 compare:
-	$(GO) test -run '^$$' -bench 'PollIdle' -benchtime 2000x ./loop/
+	$(GO) run ./cmd/loopkit compare
 
 ## prepare: download and build everything once, so a workshop room needs no network.
 prepare:

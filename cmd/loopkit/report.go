@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+)
+
+// printTables prints the results as text tables, one per measure.
+func printTables(w io.Writer, r *results) {
+	for _, t := range tables(r) {
+		fmt.Fprintf(w, "\n%s\n", t.title)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
+		for _, row := range t.rows {
+			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		}
+		tw.Flush()
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	for _, f := range r.Failures {
+		fmt.Fprintf(w, "FAILED: %s\n", f)
+	}
+}
+
+// A table is a titled grid of text, printed to the terminal and written as
+// markdown in the report.
+type table struct {
+	title  string
+	header []string
+	rows   [][]string
+}
+
+// tables lays out the results.
+func tables(r *results) []table {
+	var out []table
+	echo := table{title: "echo: round trips/s (p50 / p99 latency in µs), server CPU µs per round trip", header: []string{"server"}}
+	conns := distinct(r.Echo, func(e echoRun) int { return e.Conns })
+	for _, n := range conns {
+		echo.header = append(echo.header, fmt.Sprintf("%d conns", n))
+	}
+	echo.header = append(echo.header, "CPU µs/rt @100", "peak RSS MB")
+	for _, s := range distinct(r.Echo, func(e echoRun) server { return e.server }) {
+		row := []string{s.String()}
+		cpu := "-"
+		for _, n := range conns {
+			e, ok := find(r.Echo, func(e echoRun) bool { return e.server == s && e.Conns == n })
+			row = append(row, echoCell(e, ok))
+			if ok && n == 100 && e.Error == "" {
+				cpu = fmt.Sprintf("%.1f", e.CPUPerRoundTripUs)
+			}
+		}
+		rss := "-"
+		if f, ok := find(r.Servers, func(f serverFigures) bool { return f.server == s }); ok {
+			rss = fmt.Sprintf("%.1f", f.PeakRSSMB)
+		}
+		echo.rows = append(echo.rows, append(row, cpu, rss))
+	}
+	out = append(out, echo)
+
+	chat := table{title: fmt.Sprintf("chat: %d users, each a line in flight", r.Settings.ChatUsers), header: []string{"server", "deliveries/s", "server CPUs", "peak RSS MB"}}
+	for _, c := range r.Chat {
+		if c.Error != "" {
+			chat.rows = append(chat.rows, []string{c.server.String(), "error", "", ""})
+			continue
+		}
+		chat.rows = append(chat.rows, []string{c.server.String(), fmt.Sprintf("%.0f", c.PerSecond), fmt.Sprintf("%.2f", c.ServerCPU), fmt.Sprintf("%.1f", c.PeakRSSMB)})
+	}
+	out = append(out, chat)
+
+	fetch := table{title: fmt.Sprintf("fetch: %d URLs through a pool of %d, each answered after %s", r.Settings.URLs, r.Settings.Pool, r.Settings.Delay), header: []string{"server", "wall ms", "most in flight", "failed"}}
+	for _, f := range r.Fetch {
+		fetch.rows = append(fetch.rows, []string{f.server.String(), fmt.Sprintf("%.0f", f.WallMs), fmt.Sprint(f.MaxInFlight), fmt.Sprint(f.Failed)})
+	}
+	out = append(out, fetch)
+
+	poll := table{title: "poll cost: ns per loop iteration with idle fds watched", header: []string{"backend"}}
+	idle := distinct(r.PollCost, func(p pollFigures) int { return p.Idle })
+	for _, n := range idle {
+		poll.header = append(poll.header, fmt.Sprintf("%d idle", n))
+	}
+	for _, b := range distinct(r.PollCost, func(p pollFigures) string { return p.Backend }) {
+		row := []string{b}
+		for _, n := range idle {
+			p, ok := find(r.PollCost, func(p pollFigures) bool { return p.Backend == b && p.Idle == n })
+			switch {
+			case !ok || p.Error != "":
+				row = append(row, "n/a")
+			default:
+				row = append(row, fmt.Sprintf("%.0f", p.NsPerIteration))
+			}
+		}
+		poll.rows = append(poll.rows, row)
+	}
+	out = append(out, poll)
+
+	code := table{title: "code: each style's file", header: []string{"program", "style", "lines", "deepest nesting"}}
+	for _, c := range r.Code {
+		code.rows = append(code.rows, []string{c.Program, c.Style, fmt.Sprint(c.Lines), fmt.Sprint(c.Depth)})
+	}
+	out = append(out, code)
+
+	if len(r.Loops) > 0 {
+		loops := table{title: "n to m: echo at 100 connections on 1 and 2 loops", header: []string{"server", "loops", "round trips/s", "server CPUs"}}
+		for _, l := range r.Loops {
+			if l.Error != "" {
+				loops.rows = append(loops.rows, []string{l.server.String(), fmt.Sprint(l.Loops), "n/a", ""})
+				continue
+			}
+			loops.rows = append(loops.rows, []string{l.server.String(), fmt.Sprint(l.Loops), fmt.Sprintf("%.0f", l.PerSecond), fmt.Sprintf("%.2f", l.ServerCPU)})
+		}
+		out = append(out, loops)
+	}
+	return out
+}
+
+func echoCell(e echoRun, ok bool) string {
+	switch {
+	case !ok:
+		return "-"
+	case e.Error != "":
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f (%.0f / %.0f)", e.PerSecond, e.P50us, e.P99us)
+}
+
+// distinct returns the keys of xs in the order they first appear.
+func distinct[T any, K comparable](xs []T, key func(T) K) []K {
+	var out []K
+	seen := make(map[K]bool)
+	for _, x := range xs {
+		if k := key(x); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func find[T any](xs []T, match func(T) bool) (T, bool) {
+	for _, x := range xs {
+		if match(x) {
+			return x, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// writeReport writes dir/results.json, the charts, and dir/README.md, which
+// shows the tables and the charts.
+func writeReport(dir string, r *results) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "results.json"), append(js, '\n'), 0o644); err != nil {
+		return err
+	}
+	charts, err := writeCharts(dir, r)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "README.md"), []byte(markdown(r, charts)), 0o644)
+}
+
+// markdown is the report's README: the settings, each table, each chart.
+func markdown(r *results, charts []chart) string {
+	var b strings.Builder
+	s := r.Settings
+	fmt.Fprintf(&b, "# loopkit compare\n\n%s, %s/%s, %d CPUs, %s; windows of %s after %s of warm-up (full sweep: %v); took %.0f s.\n",
+		s.GoVersion, s.OS, s.Arch, s.CPUs, s.Date, s.Window, s.Warmup, s.Full, s.Seconds)
+	b.WriteString("\nThe load client is Go's net, one goroutine per connection, in the same process as compare; each server runs as a child process (`loopkit run`), so its CPU and memory are its own. Client and server share the machine's cores: read the figures as a comparison, not as the servers' limits.\n")
+	for _, t := range tables(r) {
+		fmt.Fprintf(&b, "\n## %s\n\n| %s |\n|%s\n", t.title, strings.Join(t.header, " | "), strings.Repeat(" --- |", len(t.header)))
+		for _, row := range t.rows {
+			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
+		}
+	}
+	if len(charts) > 0 {
+		b.WriteString("\n## Charts\n")
+		for _, c := range charts {
+			fmt.Fprintf(&b, "\n### %s\n\n![%s](%s)\n", c.title, c.title, c.file)
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "\nNote: %s\n", n)
+	}
+	for _, f := range r.Failures {
+		fmt.Fprintf(&b, "\nFAILED: %s\n", f)
+	}
+	return b.String()
+}

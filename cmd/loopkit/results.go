@@ -1,0 +1,93 @@
+package main
+
+import "fmt"
+
+// results is everything compare measured: what results.json holds.
+type results struct {
+	Settings settings        `json:"settings"`
+	Code     []codeFigures   `json:"code"`
+	PollCost []pollFigures   `json:"poll_cost"`
+	Echo     []echoRun       `json:"echo"`
+	Servers  []serverFigures `json:"echo_servers"`
+	Chat     []chatRun       `json:"chat"`
+	Fetch    []fetchRun      `json:"fetch"`
+	Loops    []echoRun       `json:"loops"`
+	Notes    []string        `json:"notes,omitempty"`
+	Failures []string        `json:"failures,omitempty"`
+}
+
+// settings are the conditions of a run.
+type settings struct {
+	Full         bool    `json:"full"`
+	Warmup       string  `json:"warmup"`
+	Window       string  `json:"window"`
+	MessageBytes int     `json:"echo_message_bytes"`
+	ChatUsers    int     `json:"chat_users"`
+	URLs         int     `json:"fetch_urls"`
+	Pool         int     `json:"fetch_pool"`
+	Delay        string  `json:"fetch_server_delay"`
+	GoVersion    string  `json:"go_version"`
+	OS           string  `json:"os"`
+	Arch         string  `json:"arch"`
+	CPUs         int     `json:"cpus"`
+	Date         string  `json:"date"`
+	Seconds      float64 `json:"seconds"`
+}
+
+// pollFigures is the cost of one loop iteration on a backend with idle fds.
+type pollFigures struct {
+	Backend        string  `json:"backend"`
+	Idle           int     `json:"idle_fds"`
+	NsPerIteration float64 `json:"ns_per_iteration"`
+	Error          string  `json:"error,omitempty"`
+}
+
+// echoRun is one echo load against one server.
+type echoRun struct {
+	server
+	Conns int `json:"conns"`
+	Loops int `json:"loops"`
+	echoFigures
+	ServerCPU         float64 `json:"server_cpus"`          // CPUs the server used over the window
+	CPUPerRoundTripUs float64 `json:"server_cpu_per_rt_us"` // the server's CPU time per round trip
+	Error             string  `json:"error,omitempty"`
+}
+
+// serverFigures is what an echo server cost over its whole run.
+type serverFigures struct {
+	server
+	Program    string  `json:"program"`
+	CPUSeconds float64 `json:"cpu_seconds"`
+	PeakRSSMB  float64 `json:"peak_rss_mb"`
+}
+
+// chatRun is one chat load against one server.
+type chatRun struct {
+	server
+	Users int `json:"users"`
+	chatFigures
+	ServerCPU float64 `json:"server_cpus"`
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// fetchRun is one fetch of the URL list.
+type fetchRun struct {
+	server
+	URLs        int     `json:"urls"`
+	Pool        int     `json:"pool"`
+	DelayMs     float64 `json:"server_delay_ms"`
+	WallMs      float64 `json:"wall_ms"`
+	MaxInFlight int     `json:"max_in_flight"`
+	Failed      int     `json:"failed"`
+}
+
+// note records something the reader of the report should know.
+func (r *results) note(format string, args ...any) {
+	r.Notes = append(r.Notes, fmt.Sprintf(format, args...))
+}
+
+// fail records a measure that went wrong: compare exits with status 1.
+func (r *results) fail(format string, args ...any) {
+	r.Failures = append(r.Failures, fmt.Sprintf(format, args...))
+}

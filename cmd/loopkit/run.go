@@ -1,0 +1,221 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/loopkit/loopkit/examples"
+	"github.com/loopkit/loopkit/examples/chat"
+	"github.com/loopkit/loopkit/examples/echo"
+	"github.com/loopkit/loopkit/examples/fetch"
+	"github.com/loopkit/loopkit/examples/fetch/fetchtest"
+	"github.com/loopkit/loopkit/internal/chatroom"
+	"github.com/loopkit/loopkit/internal/sock"
+	"github.com/loopkit/loopkit/loop"
+)
+
+// programs are the programs run knows, in the order usage lists them.
+var programs = []string{"echo", "chat", "fetch"}
+
+// defaultAddrs are the addresses of the talk: its echo server on 8000, its
+// chat server on 8001.
+var defaultAddrs = map[string]string{
+	"echo": "127.0.0.1:8000",
+	"chat": "127.0.0.1:8001",
+}
+
+// runOptions are the flags of loopkit run.
+type runOptions struct {
+	program string
+	style   string
+	backend string
+	addr    string
+	loops   int
+	pool    int
+	urls    []string
+}
+
+// runCommand is loopkit run: start the program, wait for a signal, stop.
+func runCommand(args []string, stdout, stderr io.Writer) int {
+	opts, err := parseRun(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit run: %v\n", err)
+		return 2
+	}
+	if opts.program == "fetch" {
+		return runFetch(opts, stdout, stderr)
+	}
+	// Catch the signals before the server says it listens: a SIGTERM sent
+	// right after that line must stop the server, not kill the process.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	srv, err := startServer(opts, func(err error) { fmt.Fprintf(stderr, "loopkit: %v\n", err) })
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit run %s: %v\n", opts.program, err)
+		return 1
+	}
+	announce(opts, srv.Addr(), stdout, stderr)
+	<-stop
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "loopkit run %s: closing: %v\n", opts.program, err)
+		return 1
+	}
+	return 0
+}
+
+// parseRun parses "PROGRAM [flags] [URL...]", checking every name against
+// its choices.
+func parseRun(args []string, stderr io.Writer) (runOptions, error) {
+	var opts runOptions
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return opts, fmt.Errorf("which program? (choose one of: %s)", strings.Join(programs, ", "))
+	}
+	opts.program = args[0]
+	if !contains(programs, opts.program) {
+		return opts, fmt.Errorf("unknown program %q (choose one of: %s)", opts.program, strings.Join(programs, ", "))
+	}
+	fs := flag.NewFlagSet("loopkit run "+opts.program, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opts.style, "style", "callbacks", "the style: "+strings.Join(styleNames(opts.program), ", "))
+	fs.StringVar(&opts.backend, "backend", loop.Backends()[0], "the poller: "+strings.Join(loop.Backends(), ", "))
+	if opts.program == "fetch" {
+		fs.IntVar(&opts.pool, "pool", 20, "the most requests in flight")
+	} else {
+		fs.StringVar(&opts.addr, "addr", defaultAddrs[opts.program], "the address to listen on (port 0: any free port)")
+		fs.IntVar(&opts.loops, "loops", 1, "loops, each on its own thread, sharing the port (echo only)")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return opts, err
+	}
+	opts.urls = fs.Args()
+	return opts, checkRun(opts)
+}
+
+// checkRun refuses names that are not among the choices, naming them.
+func checkRun(opts runOptions) error {
+	if !contains(styleNames(opts.program), opts.style) {
+		return fmt.Errorf("unknown style %q (choose one of: %s)", opts.style, strings.Join(styleNames(opts.program), ", "))
+	}
+	if !contains(loop.Backends(), opts.backend) {
+		return fmt.Errorf("unknown backend %q (this OS has: %s)", opts.backend, strings.Join(loop.Backends(), ", "))
+	}
+	if opts.program != "fetch" && opts.loops < 1 {
+		return fmt.Errorf("--loops must be at least 1, not %d", opts.loops)
+	}
+	if opts.program != "fetch" && len(opts.urls) > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(opts.urls, " "))
+	}
+	if opts.program == "fetch" && opts.pool < 1 {
+		return fmt.Errorf("--pool must be at least 1, not %d", opts.pool)
+	}
+	return nil
+}
+
+func styleNames(program string) []string {
+	switch program {
+	case "echo":
+		return echo.Styles.Names()
+	case "chat":
+		return chat.Styles.Names()
+	}
+	return fetch.Styles.Names()
+}
+
+// startServer starts echo or chat as opts say.
+func startServer(opts runOptions, onError func(error)) (examples.Server, error) {
+	cfg := examples.Config{Addr: opts.addr, Backend: opts.backend, Loops: opts.loops, OnError: onError}
+	if opts.program == "chat" {
+		start, err := chat.Styles.Lookup(opts.style)
+		if err != nil {
+			return nil, err
+		}
+		return start(cfg, chatroom.DefaultLimits)
+	}
+	start, err := echo.Styles.Lookup(opts.style)
+	if err != nil {
+		return nil, err
+	}
+	return start(cfg)
+}
+
+// announce prints where the server listens (the first line, which compare
+// reads to find the port), how to reach it, and a warning if it is not on
+// loopback.
+func announce(opts runOptions, addr string, stdout, stderr io.Writer) {
+	fmt.Fprintf(stdout, "loopkit: %s (%s, %s, %d loop(s)) listening on %s\n", opts.program, opts.style, opts.backend, opts.loops, addr)
+	if ap, err := sock.ParseAddr(opts.addr); err == nil && !ap.Addr().IsLoopback() {
+		fmt.Fprintf(stderr, "loopkit: warning: %s is not a loopback address: other machines can connect\n", opts.addr)
+	}
+	host, port := splitHostPort(addr)
+	switch opts.program {
+	case "chat":
+		fmt.Fprintf(stdout, "To join, nc %s %s (or telnet %s %s). Ctrl-C stops the server.\n", host, port, host, port)
+	case "echo":
+		fmt.Fprintf(stdout, "Try: nc %s %s  (every line comes back). Ctrl-C stops the server.\n", host, port)
+	}
+}
+
+func splitHostPort(addr string) (string, string) {
+	ap, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		return addr, ""
+	}
+	return ap.Addr().String(), fmt.Sprint(ap.Port())
+}
+
+// runFetch fetches the URLs given, or, with none, runs the talk's example
+// against a local server: 100 URLs through the pool, each answered after
+// 50 ms.
+func runFetch(opts runOptions, stdout, stderr io.Writer) int {
+	f, err := fetch.Styles.Lookup(opts.style)
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit run fetch: %v\n", err)
+		return 2
+	}
+	urls := opts.urls
+	if len(urls) == 0 {
+		s := fetchtest.NewServer(50 * time.Millisecond)
+		defer s.Close()
+		for i := range 100 {
+			urls = append(urls, s.URLOf(fmt.Sprintf("/ok/%d", i)))
+		}
+		fmt.Fprintf(stdout, "fetching 100 URLs from a local server that answers each after 50 ms, through a pool of %d\n", opts.pool)
+	}
+	began := time.Now()
+	results := f(fetch.Config{Backend: opts.backend, Pool: opts.pool}, urls)
+	failed := 0
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(stdout, "%s: error: %v\n", r.URL, r.Err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %d bytes\n", r.URL, len(r.Body))
+	}
+	fmt.Fprintf(stdout, "%d URLs, %d failed, in %v (%s, %s, pool of %d)\n", len(results), failed, time.Since(began).Round(time.Millisecond), opts.style, opts.backend, opts.pool)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

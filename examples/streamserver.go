@@ -1,0 +1,121 @@
+package examples
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+)
+
+// A StreamServer is the server of the goroutines style: an accept loop that
+// starts one goroutine per connection, as gevent's StreamServer spawns one
+// greenlet per connection. Go's net package has the pieces but not the
+// whole: this is the whole, with a Close that ends every connection and
+// waits for every goroutine, so that tests can see nothing is leaked.
+type StreamServer struct {
+	// Set by ServeStream, then read-only.
+	listener net.Listener
+	handle   func(net.Conn)
+	onError  func(error)
+
+	handlers sync.WaitGroup // the accept loop and every handler
+
+	mu     sync.Mutex // guards conns and closed
+	conns  map[net.Conn]struct{}
+	closed bool
+}
+
+// acceptRetry is how long the accept loop pauses after an error of Accept
+// (net/http's Server waits 5 ms, doubling up to 1 s).
+const acceptRetry = 5 * time.Millisecond
+
+// ServeStream listens on addr and calls handle in a goroutine of its own for
+// each connection. When handle returns, the connection is closed. Errors of
+// Accept other than Close's go to onError (nil: standard error).
+func ServeStream(addr string, onError func(error), handle func(net.Conn)) (*StreamServer, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := &StreamServer{listener: l, handle: handle, onError: orPrint(onError), conns: make(map[net.Conn]struct{})}
+	s.handlers.Add(1)
+	go s.acceptLoop()
+	return s, nil
+}
+
+// Addr returns the address the server listens on.
+func (s *StreamServer) Addr() string { return s.listener.Addr().String() }
+
+// Close stops accepting, closes every connection (each handler then sees an
+// error from its next Read or Write and returns), and waits for the
+// handlers.
+func (s *StreamServer) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	err := s.listener.Close()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.handlers.Wait()
+	return err
+}
+
+// acceptLoop accepts until the listener is closed, doing for each
+// connection: remember it (so that Close can close it), then start its
+// handler.
+func (s *StreamServer) acceptLoop() {
+	defer s.handlers.Done()
+	for {
+		c, err := s.listener.Accept()
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil {
+			// Such as EMFILE: report it, and go on after a pause, or
+			// the loop would spin as long as the fds run short.
+			s.onError(err)
+			time.Sleep(acceptRetry)
+			continue
+		}
+		if !s.track(c) {
+			c.Close()
+			return
+		}
+		s.handlers.Add(1)
+		go s.serve(c)
+	}
+}
+
+// track adds c to the connections Close will close; false means Close has
+// already run.
+func (s *StreamServer) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+func (s *StreamServer) serve(c net.Conn) {
+	defer s.handlers.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		c.Close()
+	}()
+	s.handle(c)
+}
+
+// orPrint returns onError, or a handler that prints to standard error.
+func orPrint(onError func(error)) func(error) {
+	if onError != nil {
+		return onError
+	}
+	return func(err error) { fmt.Fprintf(os.Stderr, "loopkit: %v\n", err) }
+}
