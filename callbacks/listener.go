@@ -53,10 +53,21 @@ const acceptRetryDelay = 100 * time.Millisecond
 // when the process is out of fds) is reported to the loop's error handler
 // and accepting pauses for acceptRetryDelay.
 func Listen(l *loop.Loop, addr string, onAccept func(*Conn)) (*Listener, error) {
+	return listen(l, addr, onAccept, sock.Listen)
+}
+
+// ListenReusePort is Listen with SO_REUSEPORT: several listeners, one per
+// loop, each loop on its own OS thread, may listen on the same port, and the
+// kernel spreads new connections among them (n connections on m loops).
+func ListenReusePort(l *loop.Loop, addr string, onAccept func(*Conn)) (*Listener, error) {
+	return listen(l, addr, onAccept, sock.ListenReusePort)
+}
+
+func listen(l *loop.Loop, addr string, onAccept func(*Conn), open func(string) (int, netip.AddrPort, error)) (*Listener, error) {
 	if onAccept == nil {
 		return nil, fmt.Errorf("callbacks: Listen(%q): nil accept callback", addr)
 	}
-	fd, bound, err := sock.Listen(addr)
+	fd, bound, err := open(addr)
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}

@@ -35,7 +35,18 @@ type Listener struct {
 // Listen makes the socket and nothing else, so any goroutine may call it;
 // the Listener's methods then belong to the loop.
 func Listen(h *Hub, addr string) (*Listener, error) {
-	fd, bound, err := sock.Listen(addr)
+	return listen(h, addr, sock.Listen)
+}
+
+// ListenReusePort is Listen with SO_REUSEPORT: several listeners, one per
+// loop, each loop on its own OS thread, may listen on the same port, and the
+// kernel spreads new connections among them (n connections on m loops).
+func ListenReusePort(h *Hub, addr string) (*Listener, error) {
+	return listen(h, addr, sock.ListenReusePort)
+}
+
+func listen(h *Hub, addr string, open func(string) (int, netip.AddrPort, error)) (*Listener, error) {
+	fd, bound, err := open(addr)
 	if err != nil {
 		return nil, fmt.Errorf("coroutines: %w", err)
 	}

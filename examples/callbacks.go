@@ -1,7 +1,6 @@
 package examples
 
 import (
-	"errors"
 
 	"github.com/loopkit/loopkit/callbacks"
 	"github.com/loopkit/loopkit/loop"
@@ -20,19 +19,16 @@ type CallbacksServer struct {
 	conns map[*callbacks.Conn]struct{}
 }
 
-// errNoReusePort refuses Loops > 1 for a front end that cannot listen with
-// SO_REUSEPORT.
-var errNoReusePort = errors.New("examples: this front end cannot listen with SO_REUSEPORT yet, so it runs on one loop (Loops must be 0 or 1)")
-
 // ServeCallbacks listens on addr and gives each connection to accept, which
 // sets its callbacks. The server owns each connection's OnClose: accept
 // returns what to call when the connection closes (nil: nothing).
 func ServeCallbacks(l *loop.Loop, addr string, reusePort bool, accept func(*callbacks.Conn) (onClose func(error))) (*CallbacksServer, error) {
+	listen := callbacks.Listen
 	if reusePort {
-		return nil, errNoReusePort
+		listen = callbacks.ListenReusePort
 	}
 	s := &CallbacksServer{accept: accept, conns: make(map[*callbacks.Conn]struct{})}
-	ln, err := callbacks.Listen(l, addr, s.onAccept)
+	ln, err := listen(l, addr, s.onAccept)
 	if err != nil {
 		return nil, err
 	}

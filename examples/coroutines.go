@@ -28,11 +28,12 @@ type CoroutinesServer struct {
 // own for each connection, as a StreamServer(addr, handle) would. When
 // handle returns, the connection is closed.
 func ServeCoroutines(l *loop.Loop, addr string, reusePort bool, handle func(ctx context.Context, conn *coroutines.Conn)) (*CoroutinesServer, error) {
+	listen := coroutines.Listen
 	if reusePort {
-		return nil, errNoReusePort
+		listen = coroutines.ListenReusePort
 	}
 	hub := coroutines.NewHub(l)
-	ln, err := coroutines.Listen(hub, addr)
+	ln, err := listen(hub, addr)
 	if err != nil {
 		return nil, err
 	}

@@ -15,10 +15,11 @@ type ProtocolServer struct {
 // ServeProtocol listens on addr and makes a protocol object with factory
 // for each connection, as asyncio's loop.create_server(factory, ...).
 func ServeProtocol(l *loop.Loop, addr string, reusePort bool, factory func() protocol.Protocol) (*ProtocolServer, error) {
+	serve := protocol.Serve
 	if reusePort {
-		return nil, errNoReusePort
+		serve = protocol.ServeReusePort
 	}
-	s, err := protocol.Serve(l, addr, factory)
+	s, err := serve(l, addr, factory)
 	if err != nil {
 		return nil, err
 	}

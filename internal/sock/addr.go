@@ -15,11 +15,11 @@ import (
 func ParseAddr(addr string) (netip.AddrPort, error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("sock: address %q: %w", addr, err)
+		return netip.AddrPort{}, fmt.Errorf("address %q: %w", addr, err)
 	}
 	port, err := strconv.ParseUint(portText, 10, 16)
 	if err != nil {
-		return netip.AddrPort{}, fmt.Errorf("sock: address %q: bad port %q", addr, portText)
+		return netip.AddrPort{}, fmt.Errorf("address %q: bad port %q", addr, portText)
 	}
 	var ip netip.Addr
 	switch host {
@@ -30,7 +30,7 @@ func ParseAddr(addr string) (netip.AddrPort, error) {
 	default:
 		ip, err = netip.ParseAddr(host)
 		if err != nil {
-			return netip.AddrPort{}, fmt.Errorf("sock: address %q: host must be an IP address or localhost (names are not looked up)", addr)
+			return netip.AddrPort{}, fmt.Errorf("address %q: host must be an IP address or localhost (names are not looked up)", addr)
 		}
 	}
 	return netip.AddrPortFrom(ip.Unmap(), uint16(port)), nil

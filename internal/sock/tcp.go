@@ -55,7 +55,7 @@ func setupListener(fd int, ap netip.AddrPort, reusePort bool) error {
 	}
 	if err := unix.Bind(fd, Sockaddr(ap)); err != nil {
 		if errors.Is(err, unix.EADDRINUSE) {
-			return fmt.Errorf("address %s already in use (is another server running? try port 0)", ap)
+			return fmt.Errorf("address %s already in use (is another server running? try port 0): %w", ap, os.NewSyscallError("bind", err))
 		}
 		return os.NewSyscallError("bind", err)
 	}
