@@ -1,7 +1,6 @@
 package examples
 
 import (
-
 	"github.com/loopkit/loopkit/callbacks"
 	"github.com/loopkit/loopkit/loop"
 )
