@@ -40,8 +40,8 @@ func connPair(ctx context.Context, h *Hub) (*Conn, *Conn, error) {
 	return a, b, nil
 }
 
-// yield lets the loop run n times round before the coroutine goes on.
-func yield(ctx context.Context, n int) error {
+// letLoopRun lets the loop run n times round before the coroutine goes on.
+func letLoopRun(ctx context.Context, n int) error {
 	for range n {
 		if err := Sleep(ctx, 0); err != nil {
 			return err
@@ -85,7 +85,7 @@ func TestConnRefusesSecondWaiter(t *testing.T) {
 						firstErr = tt.first(ctx, a)
 						return nil
 					})
-					if err := yield(ctx, 2); err != nil { // let first park
+					if err := letLoopRun(ctx, 2); err != nil { // let first park
 						return err
 					}
 					secondErr = tt.second(ctx, a)
@@ -119,7 +119,7 @@ func TestListenerRefusesSecondAcceptor(t *testing.T) {
 				_, firstErr = ln.Accept(ctx)
 				return nil
 			})
-			if err := yield(ctx, 2); err != nil {
+			if err := letLoopRun(ctx, 2); err != nil {
 				return err
 			}
 			_, secondErr = ln.Accept(ctx)
@@ -154,7 +154,7 @@ func TestConnCloseWakesParkedReadAndWrite(t *testing.T) {
 				written, writeErr = a.Write(ctx, make([]byte, 64<<20))
 				return nil
 			})
-			if err := yield(ctx, 3); err != nil {
+			if err := letLoopRun(ctx, 3); err != nil {
 				return err
 			}
 			if err := a.Close(); err != nil {
@@ -232,7 +232,7 @@ func TestConnKilledReaderLeavesConnUsable(t *testing.T) {
 				_, killedErr = a.Read(ctx, make([]byte, 10))
 				return nil
 			})
-			if err := yield(ctx, 2); err != nil {
+			if err := letLoopRun(ctx, 2); err != nil {
 				return err
 			}
 			reader.Kill()
@@ -302,7 +302,7 @@ func TestConnSteadyEchoCostsNoInterestChange(t *testing.T) {
 					if _, err := c.Write(msg); err != nil {
 						return err
 					}
-					if _, err := readFull(c, msg); err != nil {
+					if _, err := netReadFull(c, msg); err != nil {
 						return err
 					}
 				}
@@ -320,8 +320,8 @@ func TestConnSteadyEchoCostsNoInterestChange(t *testing.T) {
 	})
 }
 
-// readFull is io.ReadFull, for a net.Conn.
-func readFull(c net.Conn, p []byte) (int, error) {
+// netReadFull is io.ReadFull, for a net.Conn.
+func netReadFull(c net.Conn, p []byte) (int, error) {
 	n := 0
 	for n < len(p) {
 		m, err := c.Read(p[n:])
@@ -348,17 +348,17 @@ func TestConnDeadlines(t *testing.T) {
 		// driver runs while the call waits. It may report that the call
 		// ended too early with stillWaiting.
 		driver func(ctx context.Context, clock *timers.Fake, a, b *Conn, stillWaiting func(string)) error
-		want   outcome
+		want   deadlineOutcome
 	}{{
 		name:   "read deadline in the past fails at once",
 		before: func(a *Conn) { a.SetReadDeadline(start.Add(-time.Second)) },
 		call:   read,
-		want:   outcome{Err: "timeout", At: 0},
+		want:   deadlineOutcome{Err: "timeout", At: 0},
 	}, {
 		name:   "read deadline now fails at once",
 		before: func(a *Conn) { a.SetReadDeadline(start) },
 		call:   read,
-		want:   outcome{Err: "timeout", At: 0},
+		want:   deadlineOutcome{Err: "timeout", At: 0},
 	}, {
 		name:   "read deadline in the future ends a parked read",
 		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Second)) },
@@ -369,7 +369,7 @@ func TestConnDeadlines(t *testing.T) {
 			clock.Advance(time.Millisecond)
 			return nil
 		},
-		want: outcome{Err: "timeout", At: time.Second},
+		want: deadlineOutcome{Err: "timeout", At: time.Second},
 	}, {
 		name:   "read deadline moved later while parked",
 		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Second)) },
@@ -382,7 +382,7 @@ func TestConnDeadlines(t *testing.T) {
 			clock.Advance(500 * time.Millisecond)
 			return nil
 		},
-		want: outcome{Err: "timeout", At: 2 * time.Second},
+		want: deadlineOutcome{Err: "timeout", At: 2 * time.Second},
 	}, {
 		name:   "read deadline moved into the past while parked",
 		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Hour)) },
@@ -392,7 +392,7 @@ func TestConnDeadlines(t *testing.T) {
 			a.SetReadDeadline(start)
 			return nil
 		},
-		want: outcome{Err: "timeout", At: time.Second},
+		want: deadlineOutcome{Err: "timeout", At: time.Second},
 	}, {
 		name:   "read deadline cleared while parked",
 		before: func(a *Conn) { a.SetReadDeadline(start.Add(time.Second)) },
@@ -404,7 +404,7 @@ func TestConnDeadlines(t *testing.T) {
 			_, err := b.Write(ctx, []byte("data"))
 			return err
 		},
-		want: outcome{N: 4, At: 2 * time.Second},
+		want: deadlineOutcome{N: 4, At: 2 * time.Second},
 	}, {
 		name:   "write deadline ends a parked write",
 		before: func(a *Conn) { a.SetWriteDeadline(start.Add(time.Second)) },
@@ -413,24 +413,24 @@ func TestConnDeadlines(t *testing.T) {
 			clock.Advance(time.Second)
 			return nil
 		},
-		want: outcome{Err: "timeout", N: -1, At: time.Second},
+		want: deadlineOutcome{Err: "timeout", N: -1, At: time.Second},
 	}, {
 		name:   "read deadline leaves writes alone",
 		before: func(a *Conn) { a.SetReadDeadline(start.Add(-time.Second)) },
 		call:   func(ctx context.Context, a *Conn) (int, error) { return a.Write(ctx, []byte("x")) },
-		want:   outcome{N: 1, At: 0},
+		want:   deadlineOutcome{N: 1, At: 0},
 	}, {
 		name:   "SetDeadline sets the read deadline",
 		before: func(a *Conn) { a.SetDeadline(start) },
 		call:   read,
-		want:   outcome{Err: "timeout", At: 0},
+		want:   deadlineOutcome{Err: "timeout", At: 0},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 				clock := timers.NewFake(start)
 				f := newNetFixture(t, backend, loop.WithClock(clock))
-				var got outcome
+				var got deadlineOutcome
 				var early []string
 				f.spawn("main", func(ctx context.Context) error {
 					a, b, err := connPair(ctx, f.hub)
@@ -443,16 +443,16 @@ func TestConnDeadlines(t *testing.T) {
 					ended := false
 					caller := Spawn(ctx, func(ctx context.Context) error {
 						n, err := tt.call(ctx, a)
-						got = newOutcome(n, err, f.loop.Now().Sub(start))
+						got = newDeadlineOutcome(n, err, f.loop.Now().Sub(start))
 						ended = true
 						return nil
 					})
 					if tt.driver != nil {
-						if err := yield(ctx, 2); err != nil { // let the call park
+						if err := letLoopRun(ctx, 2); err != nil { // let the call park
 							return err
 						}
 						stillWaiting := func(when string) {
-							yield(ctx, 3) // let a deadline that should not fire, fire
+							letLoopRun(ctx, 3) // let a deadline that should not fire, fire
 							if ended {
 								early = append(early, "the call ended "+when)
 							}
@@ -478,17 +478,17 @@ func TestConnDeadlines(t *testing.T) {
 	}
 }
 
-// An outcome is how a call of TestConnDeadlines ended: its count, its
+// A deadlineOutcome is how a call of TestConnDeadlines ended: its count, its
 // error ("timeout" for one that is a proper timeout, "" for none) and how
 // long after the start on the fake clock.
-type outcome struct {
+type deadlineOutcome struct {
 	N   int
 	Err string
 	At  time.Duration
 }
 
-func newOutcome(n int, err error, at time.Duration) outcome {
-	o := outcome{N: n, At: at}
+func newDeadlineOutcome(n int, err error, at time.Duration) deadlineOutcome {
+	o := deadlineOutcome{N: n, At: at}
 	var ne net.Error
 	switch {
 	case err == nil:
@@ -498,4 +498,74 @@ func newOutcome(n int, err error, at time.Duration) outcome {
 		o.Err = err.Error()
 	}
 	return o
+}
+
+// readerObserver counts the runs of the reader waiter of one fd.
+type readerObserver struct {
+	loop.NopObserver
+	fd   int // set by the server coroutine, on the loop goroutine
+	runs int
+}
+
+func (o *readerObserver) CallbackStarted(c loop.Callback) {
+	if c.Kind == loop.Reader && c.FD == o.fd {
+		o.runs++
+	}
+}
+
+// TestConnWakesOncePerMessage checks that the readiness event the loop
+// collects while a woken coroutine waits for its turn does not wake it a
+// second time once it has parked again (fdWaiter.arm): one message, one
+// wake-up.
+func TestConnWakesOncePerMessage(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		obs := &readerObserver{fd: -1}
+		f := newNetFixture(t, backend, loop.WithObserver(obs))
+		ln, err := Listen(f.hub, "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.spawn("echo server", func(ctx context.Context) error {
+			c, err := ln.Accept(ctx)
+			ln.Close()
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			obs.fd = c.fd
+			return echoConn(ctx, c, 10)
+		})
+		const messages = 20
+		done := make(chan error, 1)
+		go func() {
+			done <- func() error {
+				c, err := net.Dial("tcp", ln.Addr().String())
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				msg := make([]byte, 64)
+				for range messages {
+					time.Sleep(time.Millisecond) // the server parks before each
+					if _, err := c.Write(msg); err != nil {
+						return err
+					}
+					if _, err := netReadFull(c, msg); err != nil {
+						return err
+					}
+				}
+				return nil
+			}()
+		}()
+		f.run(10 * time.Second)
+		if err := <-done; err != nil {
+			t.Fatalf("net client: %v", err)
+		}
+		// One run per message, and one for the end of file unless it came
+		// before the server read again.
+		if obs.runs < messages || obs.runs > messages+1 {
+			t.Errorf("the conn's reader waiter ran %d times for %d messages and the end of file, want %d or %d",
+				obs.runs, messages, messages, messages+1)
+		}
+	})
 }

@@ -115,15 +115,14 @@ func (w *fdWaiter) leave() { w.co = nil }
 // it with itself. That costs no system call, since the fd's interest does
 // not change, but gives the waiter a new generation, and it matters:
 //
-// A wake-up resumes the coroutine in the next iteration, after one more
-// poll, and that poll still finds the fd readable, since the data is only
-// read once the coroutine runs. So the loop queues the waiter again, behind
-// the coroutine's resume. The coroutine reads, answers, reads again, finds
-// nothing and parks: then the stale event runs, and would wake it for
-// nothing, a second round trip through the loop for every real one. With
-// a new generation the loop sees the event is for a waiter that has gone,
-// and drops it (see package waiters). If the fd is really ready again, the
-// next poll says so.
+// The loop may hold an event for the old waiter that it has not run yet:
+// the loop queues every ready fd's waiter after a poll, and a coroutine
+// resumed by another callback of the same iteration may read the data,
+// answer, read again, find nothing and park before that event's turn. Then
+// the stale event would wake it for nothing, a second round trip through
+// the loop. With a new generation the loop sees the event is for a waiter
+// that has gone, and drops it (see package waiters). If the fd is really
+// ready again, the next poll says so.
 func (w *fdWaiter) arm() error {
 	var err error
 	if w.write {
@@ -157,9 +156,9 @@ func (w *fdWaiter) unwatch() {
 func (w *fdWaiter) onReady() {
 	switch {
 	case w.co != nil:
-		// wake is idempotent: the waiter may fire again before the
-		// coroutine has resumed, and that is one resume, not two.
-		w.co.wake()
+		// The coroutine runs now, in this waiter's turn: it reads what
+		// made the fd ready and parks again before the loop polls.
+		w.co.resumeNow()
 	case w.req != nil:
 		w.retry()
 	default:

@@ -27,6 +27,9 @@ type Hub struct {
 	revived bool                    // the exit check queued wake-ups (see exitCheck)
 	closed  bool
 
+	// Set by SetObserver, on the loop goroutine: nil unless someone watches.
+	observer Observer
+
 	// goroutines counts the coroutines' goroutines that have not returned,
 	// so that Close can wait for them.
 	goroutines sync.WaitGroup

@@ -56,10 +56,11 @@ func listen(h *Hub, addr string, open func(string) (int, netip.AddrPort, error))
 }
 
 // Accept returns the next connection, parking the coroutine of ctx until
-// one comes. A cancelled ctx or Close ends the wait with an error. Accept
-// allocates only the new Conn; the listener's waiter, like a Conn's reader,
-// stays registered while a coroutine keeps coming back to accept, so a
-// server accepting in a loop costs no epoll_ctl per connection.
+// one comes. A cancelled ctx or Close ends the wait with an error. The
+// listener's waiter, like a Conn's reader, stays registered while a
+// coroutine keeps coming back to accept, so a server accepting in a loop
+// costs no epoll_ctl for the listener, only one for each new Conn's first
+// wait.
 func (ln *Listener) Accept(ctx context.Context) (*Conn, error) {
 	co, err := current(ctx)
 	if err != nil {

@@ -22,13 +22,27 @@ import (
 //   - Goroutine mode (this file): c.NetConn() is a net.Conn that any
 //     goroutine may use, as net/http's goroutine per connection does. Each
 //     blocking call becomes a request handed to the loop: the goroutine
-//     queues it with loop.CallSoonThreadSafe (a lock, and a write to the
-//     loop's wake-up fd if the loop sleeps in poll), the loop makes the
-//     system call, and if it would block, keeps the request until the fd is
+//     queues it with loop.CallSoonThreadSafe, the loop makes the system
+//     call, and if it would block, keeps the request until the fd is
 //     ready; then it sends the outcome back over a channel. A blocking call
-//     costs a queue, a wake-up and a channel receive, and the Go scheduler
-//     moves two goroutines: a few microseconds more than coroutine mode, as
-//     BenchmarkNetConnRoundTrip measures.
+//     costs a lock and a queue, a write to the loop's wake-up fd (an
+//     eventfd) if the loop sleeps in poll, and a channel receive; it
+//     allocates, as the loop's remote queue grows afresh after each take.
+//
+// Go's net does what goroutine mode does without the second goroutine: the
+// runtime's netpoller parks the calling goroutine itself (runtime.gopark)
+// and readies it when epoll reports its fd. A library cannot reach gopark,
+// so the kit hands the call to the goroutine that owns the loop instead.
+//
+// BenchmarkNetConnRoundTrip measures both against a Go net echo peer. On a
+// 2-core AMD EPYC (Linux, Go 1.26, epoll, a busy machine; medians of five),
+// a round trip of 64 bytes, a Write and a Read that waits, took 66 µs in
+// coroutine mode (as much as Conn.Read and Conn.Write: Bind adds nothing),
+// 0 allocations; and 93 µs in goroutine mode, 2 allocations. Most of either
+// figure is not the socket work but the Go scheduler moving control from
+// the loop's goroutine to another one and back, which both modes must do;
+// goroutine mode adds the wake-up and the queue, about 12 µs per blocking
+// call here.
 //
 // Either way the waiting happens in the loop's one poll call, with the
 // loop's timers for deadlines: never in Go's netpoller, never on a runtime

@@ -209,7 +209,7 @@ func checkWriteTimeoutLeavesRead(t *testing.T, c1, c2 net.Conn) {
 
 func checkPastDeadline(t *testing.T, c1, c2 net.Conn) {
 	go plainCopy(c2, c2)
-	roundTrip(t, c1)
+	checkRoundTrip(t, c1)
 	c1.SetDeadline(longAgo)
 	n, err := c1.Write(make([]byte, 1024))
 	if n != 0 {
@@ -221,7 +221,7 @@ func checkPastDeadline(t *testing.T, c1, c2 net.Conn) {
 		t.Errorf("Read past its deadline read %d bytes, want 0", n)
 	}
 	checkTimeout(t, "Read past its deadline", err)
-	roundTrip(t, c1)
+	checkRoundTrip(t, c1)
 }
 
 // checkDeadlineSetWhileWaiting moves both deadlines into the past while a
@@ -282,7 +282,7 @@ func checkFutureDeadline(t *testing.T, c1, c2 net.Conn) {
 	wg.Wait()
 	go plainCopy(c2, c2)
 	resync(t, c1)
-	roundTrip(t, c1)
+	checkRoundTrip(t, c1)
 }
 
 // checkDeadlineMovedLater moves the read deadline of a waiting Read from
@@ -345,7 +345,7 @@ func checkConcurrentMethods(t *testing.T, c1, c2 net.Conn) {
 	}
 	wg.Wait()
 	resync(t, c1)
-	roundTrip(t, c1)
+	checkRoundTrip(t, c1)
 }
 
 // checkTimeout fails t unless err is a proper timeout: a net.Error whose
@@ -366,8 +366,8 @@ func checkClosed(t *testing.T, what string, err error) {
 	}
 }
 
-// roundTrip writes to c and reads it back: c's peer echoes.
-func roundTrip(t *testing.T, c net.Conn) {
+// checkRoundTrip writes to c and reads it back: c's peer echoes.
+func checkRoundTrip(t *testing.T, c net.Conn) {
 	t.Helper()
 	if err := c.SetDeadline(time.Time{}); err != nil {
 		t.Errorf("clearing the deadline: %v", err)

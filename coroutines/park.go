@@ -13,6 +13,10 @@ func (h *Hub) start(co *Coroutine) {
 	co.state = running
 	h.running = co
 	h.goroutines.Add(1)
+	if h.observer != nil {
+		h.switchObserved(co, func() { go co.main() })
+		return
+	}
 	go co.main()
 	<-h.yield
 	h.running = nil
@@ -49,6 +53,10 @@ func (h *Hub) resume(co *Coroutine) {
 	co.state = running
 	co.wakeQueued = false
 	h.running = co
+	if h.observer != nil {
+		h.switchObserved(co, func() { co.resume <- struct{}{} })
+		return
+	}
 	co.resume <- struct{}{}
 	<-h.yield
 	h.running = nil
@@ -165,6 +173,24 @@ func (co *Coroutine) wake() {
 	if !co.hub.closed {
 		co.hub.loop.CallSoon(co.resumeFunc)
 	}
+}
+
+// resumeNow resumes a parked coroutine at once: the I/O path, called by an
+// fd's loop waiter (fdWaiter.onReady). It is wake without the trip through
+// the ready queue, which would cost one more poll per wake-up, and it keeps
+// the order of the loop's callbacks: the coroutine runs in the waiter's
+// turn. From a running coroutine, or on a closed hub, it is wake.
+func (co *Coroutine) resumeNow() {
+	h := co.hub
+	if h.running != nil || h.closed {
+		co.wake()
+		return
+	}
+	if co.state != parked || co.wakeQueued {
+		return
+	}
+	co.woken = true
+	h.resume(co)
 }
 
 // wakeable reports whether wake would wake the coroutine now. A wait list

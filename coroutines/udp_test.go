@@ -92,7 +92,7 @@ func TestPacketConnCloseWakesReadFrom(t *testing.T) {
 				_, _, readErr = pc.ReadFrom(ctx, make([]byte, 10))
 				return nil
 			})
-			if err := yield(ctx, 2); err != nil {
+			if err := letLoopRun(ctx, 2); err != nil {
 				return err
 			}
 			pc.Close()
