@@ -31,14 +31,16 @@
 //	                                        CallLater, a queue's wait list)
 //	  the callback returns      ◀───────    h.yield <- struct{}{}
 //	the loop goes on: polls,                <-co.resume   (waits)
-//	runs other callbacks; one
-//	of them calls co.wake(),
-//	which queues the resume again
+//	runs other callbacks; the
+//	waiter the coroutine left
+//	fires and resumes it again
 //
 // Parking is the coroutine's half (park in park.go), resuming the loop's
 // (Hub.resume), and wake joins them: a waiter calls it, and it queues the
-// resume on the loop's ready queue with CallSoon. Read park.go first: the
-// rest of the package is built on its few functions.
+// resume on the loop's ready queue with CallSoon. An fd's waiter does not
+// even queue: it resumes the coroutine in its own turn (resumeNow), since
+// the loop is already running callbacks. Read park.go first: the rest of
+// the package is built on its few functions.
 //
 // Exactly one of {the loop goroutine, one coroutine} runs at any moment.
 // Each hand-off is a channel operation, which orders memory as a lock

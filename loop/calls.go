@@ -109,13 +109,17 @@ func (l *Loop) wakeUp() {
 func (l *Loop) takeRemote() {
 	l.wake.drain()
 	l.wake.pending.Store(false)
+	// Swap the queue for the emptied one of the last take, so that a steady
+	// stream of calls from other goroutines does not allocate.
 	l.mu.Lock()
 	remote := l.remote
-	l.remote = nil
+	l.remote = l.spareRemote
 	l.mu.Unlock()
-	for _, fn := range remote {
+	for i, fn := range remote {
 		l.ready = append(l.ready, task{fn: fn, fd: -1})
+		remote[i] = nil
 	}
+	l.spareRemote = remote[:0]
 }
 
 // Hold keeps Run running while nothing else would, until release is called,

@@ -30,16 +30,17 @@ type Loop struct {
 	wake     *waker
 
 	// Owned by the loop goroutine.
-	waiters    *waiters.Set
-	timers     timers.Heap
-	ready      []task // the ready queue: run in order by the next RunOnce
-	spare      []task // the previous iteration's ready queue, kept for reuse
-	events     []Event
-	stopping   bool
-	closing    bool // Close was called by a callback: close when Run returns
-	closed     bool
-	iteration  uint64
-	exitChecks []func() error
+	waiters     *waiters.Set
+	timers      timers.Heap
+	ready       []task // the ready queue: run in order by the next RunOnce
+	spare       []task // the previous iteration's ready queue, kept for reuse
+	events      []Event
+	stopping    bool
+	closing     bool // Close was called by a callback: close when Run returns
+	closed      bool
+	iteration   uint64
+	exitChecks  []func() error
+	spareRemote []func() // the remote queue of the last take, emptied, for reuse
 
 	// Shared with other goroutines.
 	running atomic.Bool  // inside Run or RunOnce
