@@ -28,6 +28,7 @@ type StreamServer struct {
 	ln      *Listener
 	handler func(ctx context.Context, c *Conn) error
 	slots   *Semaphore // one permit per handler that may run; nil: no limit
+	listen  func(*Hub, string) (*Listener, error)
 
 	// Owned by the loop goroutine and the coroutines.
 	handlers Group // the handlers running
@@ -44,19 +45,27 @@ func WithMaxConns(n int) ServerOption {
 	return func(s *StreamServer) { s.slots = NewSemaphore(n) }
 }
 
+// WithReusePort makes the server listen with SO_REUSEPORT (see
+// ListenReusePort), so that servers on several loops, each on its own OS
+// thread, can share the port: n connections on m loops.
+func WithReusePort() ServerOption {
+	return func(s *StreamServer) { s.listen = ListenReusePort }
+}
+
 // NewStreamServer listens on addr (see Listen) and returns a server that
 // will run handler for each connection once started. The handler gets the
 // connection and the context of its coroutine; an error it returns goes to
 // the loop's error handler, naming the client, and the server goes on.
 func NewStreamServer(h *Hub, addr string, handler func(ctx context.Context, c *Conn) error, opts ...ServerOption) (*StreamServer, error) {
-	ln, err := Listen(h, addr)
-	if err != nil {
-		return nil, err
-	}
-	s := &StreamServer{hub: h, ln: ln, handler: handler}
+	s := &StreamServer{hub: h, handler: handler, listen: Listen}
 	for _, opt := range opts {
 		opt(s)
 	}
+	ln, err := s.listen(h, addr)
+	if err != nil {
+		return nil, err
+	}
+	s.ln = ln
 	return s, nil
 }
 
