@@ -6,13 +6,14 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The tests' time bounds are scaled by this on a slow machine (see looptest).
 export LOOPKIT_TIME_SCALE ?= 1
 
-.PHONY: all test lint vet fmt-check staticcheck bench compare darwin-check prepare
+.PHONY: all test lint vet fmt-check staticcheck bench compare darwin-check prepare \
+	tutorials-check check hint reset progress doctor
 
 all: lint test
 
 ## test: the whole suite, with the race detector.
 test:
-	$(GO) test -race -count=1 -timeout 8m ./...
+	LOOPKIT_IMPL=solution $(GO) test -race -count=1 -timeout 8m ./...
 
 ## lint: gofmt, go vet and staticcheck must all be silent.
 lint: fmt-check vet staticcheck darwin-check
@@ -44,3 +45,36 @@ prepare:
 	$(GO) mod download
 	$(GO) build ./...
 	$(GO) test -count=1 -run '^$$' ./... > /dev/null
+
+## The tutorial (tutorials/README.md). S is a step number, H a hint.
+## make test checks the steps' reference solutions (LOOPKIT_IMPL=solution);
+## the targets below check what the student wrote.
+STEPCHECK := $(GO) run ./tutorials/internal/stepcheck
+RACE      ?= 1
+
+## tutorials-check: CI for the tutorial: each skeleton fails its checks, each
+## solution passes them (-race, 3 times), each mutant is caught, each program runs.
+tutorials-check:
+	$(STEPCHECK) ci
+
+## check: check your exercise of step S, with a hint on failure (RACE= to go without -race).
+check:
+	@$(STEPCHECK) check -race=$(if $(RACE),true,false) $(S)
+
+## hint: print hint level H (1, 2, 3) of every hole of step S, or the hint anchor H; no H lists them.
+hint:
+	@$(STEPCHECK) hint $(S) $(H)
+
+## reset: put back the skeleton of step S (your changes to its exercise/ are lost).
+reset:
+	@dir=$$(ls -d tutorials/$(S)-* 2>/dev/null | head -1); \
+	if [ -z "$(S)" ] || [ -z "$$dir" ]; then echo "usage: make reset S=03"; exit 2; fi; \
+	git restore -- $$dir/exercise && echo "restored $$dir/exercise"
+
+## progress: one line per step: PASS, FAIL and the check to fix, or not started.
+progress:
+	@$(STEPCHECK) progress
+
+## doctor: is this machine ready for the workshop? (Go, open files, ports, -race)
+doctor:
+	@$(STEPCHECK) doctor

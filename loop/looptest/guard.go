@@ -22,6 +22,7 @@ type callResult struct {
 	value    any    // the panic value
 	todo     string // the value's "TODO(...)" tag, if it is a skeleton's panic
 	site     string // dir/file.go:line of the panic call
+	fn       string // the short name of the function that panicked: "Wait"
 	stack    []byte
 }
 
@@ -68,28 +69,48 @@ func guard(bound time.Duration, prepare func(), call func() (int, error)) callRe
 // panicked describes a recovered panic. It must be called by the deferred
 // function itself, while the panicking frames are still on the stack.
 func panicked(v any) callResult {
-	r := callResult{panicked: true, value: v, site: panicSite(), stack: debug.Stack()}
+	fn, site := panicSite()
+	r := callResult{panicked: true, value: v, fn: fn, site: site, stack: debug.Stack()}
 	if s, ok := v.(string); ok && strings.HasPrefix(s, "TODO(") {
 		r.todo = s
 	}
 	return r
 }
 
-// panicSite returns where panic was called, as dir/file.go:line: the frame
-// below runtime.gopanic.
-func panicSite() string {
+// panicSite returns the function that called panic, by its short name
+// ("Wait", "pollTimeout"), and where, as dir/file.go:line: the frame below
+// runtime.gopanic.
+func panicSite() (fn, site string) {
 	pcs := make([]uintptr, 64)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
 	for below := false; ; {
 		f, more := frames.Next()
 		if below {
-			return filepath.Join(filepath.Base(filepath.Dir(f.File)), filepath.Base(f.File)) + ":" + strconv.Itoa(f.Line)
+			return shortName(f.Function), filepath.Join(filepath.Base(filepath.Dir(f.File)), filepath.Base(f.File)) + ":" + strconv.Itoa(f.Line)
 		}
 		below = f.Function == "runtime.gopanic"
 		if !more {
-			return "unknown place"
+			return "?", "unknown place"
 		}
 	}
+}
+
+// shortName turns "example.com/m/exercise.(*Poller).Register.func1" into
+// "Register": the method or function a student knows it by.
+func shortName(function string) string {
+	name := function[strings.LastIndex(function, "/")+1:]
+	_, name, _ = strings.Cut(name, ".") // drop the package
+	parts := strings.Split(name, ".")
+	for len(parts) > 1 && isClosure(parts[len(parts)-1]) {
+		parts = parts[:len(parts)-1]
+	}
+	return parts[len(parts)-1]
+}
+
+// isClosure reports whether a symbol element names a closure: "func1", "1".
+func isClosure(s string) bool {
+	_, err := strconv.Atoi(strings.TrimPrefix(s, "func"))
+	return err == nil
 }
 
 // describe says how a guarded call failed to return normally, or "" if it
@@ -100,6 +121,9 @@ func (r callResult) describe(call string, bound time.Duration) string {
 		return hung(call, bound, "")
 	case r.todo != "":
 		method, _, _ := strings.Cut(call, "(")
+		if method == "the check" {
+			method = r.fn // TestLoop guards whole checks: name the hole
+		}
 		return notImplemented(method, r.todo, r.site)
 	case r.panicked:
 		return fmt.Sprintf("%s panicked at %s: %v\n%s", call, r.site, r.value, r.stack)

@@ -1,0 +1,49 @@
+// Package blocking is a known-wrong echo for the checks of tutorial step
+// 01: Echo reads once, writes that back, and returns.
+package blocking
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// Echo sends back to the client on fd everything it reads from it, until
+// the client closes its end; then it returns nil. fd is a blocking socket:
+// read waits until the client sends something, write until the kernel has
+// taken the bytes. While Echo runs, the goroutine that called it serves no
+// one else.
+func Echo(fd int) error {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := unix.Read(fd, buf)
+		if err == unix.EINTR {
+			continue // a signal arrived before any byte: just read again
+		}
+		if err != nil {
+			return os.NewSyscallError("read", err)
+		}
+		if n == 0 {
+			return nil // end of file: the client closed its end
+		}
+		return WriteAll(fd, buf[:n]) // the mistake: one read is not the whole message
+	}
+}
+
+// WriteAll writes all of p to fd. One write may take fewer bytes than it
+// was given, even on a blocking socket: when a signal interrupts it after
+// some bytes went, write returns how many did (a short write). So WriteAll
+// writes again, with the rest, until nothing is left.
+func WriteAll(fd int, p []byte) error {
+	for len(p) > 0 {
+		n, err := unix.Write(fd, p)
+		if err == unix.EINTR {
+			continue // interrupted before any byte went
+		}
+		if err != nil {
+			return os.NewSyscallError("write", err)
+		}
+		p = p[n:]
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+// Command stepcheck checks the tutorial steps, both ways. It is the
+// program behind the tutorial's make targets:
+//
+//	make tutorials-check    stepcheck ci         CI: every step, skeleton and solution, mutants, smoke
+//	make check S=03         stepcheck check 03   a student's check of one step, with the hint to read
+//	make progress           stepcheck progress   one line per step: PASS, FAIL and where, or not started
+//	make hint S=03 H=2      stepcheck hint 03 2  print hints
+//	make doctor             stepcheck doctor     is this machine ready for the workshop?
+//
+// It reads tutorials/steps.json (package manifest) and drives go test
+// -json and test binaries; it needs nothing but Go. Run it from anywhere
+// inside the repository.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/loopkit/loopkit/tutorials/internal/manifest"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "stepcheck:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  stepcheck ci                   check every written step both ways (CI)
+  stepcheck check [-race] NN     check your exercise of step NN
+  stepcheck progress             one line per step
+  stepcheck hint NN [LEVEL|ANCHOR]
+  stepcheck doctor               check this machine for the workshop`
+
+// A tutorial is what every subcommand works on: the manifest, and where
+// the module and the tutorials directory are.
+type tutorial struct {
+	m      *manifest.Manifest
+	root   string // the tutorials directory
+	module string // the module root: every go command runs there
+	out    io.Writer
+}
+
+func run(args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("no command\n%s", usage)
+	}
+	root, err := manifest.FindRoot(".")
+	if err != nil {
+		return err
+	}
+	m, err := manifest.Load(root)
+	if err != nil {
+		return err
+	}
+	tu := &tutorial{m: m, root: root, module: filepath.Dir(root), out: out}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "ci":
+		return tu.ci()
+	case "check":
+		flags := flag.NewFlagSet("check", flag.ContinueOnError)
+		race := flags.Bool("race", true, "run with the race detector")
+		if err := flags.Parse(rest); err != nil {
+			return err
+		}
+		if flags.NArg() != 1 {
+			return fmt.Errorf("check: which step? (make check S=03)\n%s", usage)
+		}
+		return tu.check(flags.Arg(0), *race)
+	case "progress":
+		return tu.progress()
+	case "hint":
+		if len(rest) == 0 || len(rest) > 2 {
+			return fmt.Errorf("hint: which step? (make hint S=03 H=2)\n%s", usage)
+		}
+		which := ""
+		if len(rest) == 2 {
+			which = rest[1]
+		}
+		return tu.hint(rest[0], which)
+	case "doctor":
+		return tu.doctor()
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// step returns the step named by id or directory, or an error listing them.
+func (tu *tutorial) step(name string) (manifest.Step, error) {
+	if s, ok := tu.m.Step(name); ok {
+		return s, nil
+	}
+	var ids []string
+	for _, s := range tu.m.Steps {
+		ids = append(ids, s.ID)
+	}
+	return manifest.Step{}, fmt.Errorf("no step %q: the steps are %v", name, ids)
+}
+
+// pkg returns the package path go commands use for a step: ./tutorials/03-select.
+func pkg(s manifest.Step) string { return "./tutorials/" + s.Dir }

@@ -1,0 +1,62 @@
+package steptest
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A Registry maps the names LOOPKIT_IMPL can take to a step's
+// implementations. Its value type is the step's entry point, such as
+// func() (loop.Poller, error): the compiler then makes sure the exercise,
+// the solution and every mutant offer the same API, so the skeleton cannot
+// drift from the solution.
+type Registry[T any] map[string]T
+
+// The names of the registry's permanent entries.
+const (
+	Exercise = "exercise"
+	Solution = "solution"
+	// MutantPrefix starts the names of the known-wrong versions,
+	// "mutant/always-ready", registered by a step's impls_test.go.
+	MutantPrefix = "mutant/"
+)
+
+// Selected returns the name LOOPKIT_IMPL asks for: "exercise" when it is
+// unset.
+func Selected() string {
+	if name := strings.TrimSpace(os.Getenv("LOOPKIT_IMPL")); name != "" {
+		return name
+	}
+	return Exercise
+}
+
+// Impl returns the implementation LOOPKIT_IMPL names, and logs which one is
+// being checked. An unknown name fails the test with the names there are.
+func Impl[T any](t testing.TB, impls Registry[T]) T {
+	t.Helper()
+	name := Selected()
+	impl, ok := impls[name]
+	if !ok {
+		t.Fatalf("LOOPKIT_IMPL=%q: no such implementation in this step; want one of %s", name,
+			strings.Join(slices.Sorted(maps.Keys(impls)), ", "))
+	}
+	t.Logf("checking the %s (LOOPKIT_IMPL=%s)", describe(name), name)
+	return impl
+}
+
+// describe words an implementation's name for the log.
+func describe(name string) string {
+	switch {
+	case name == Exercise:
+		return "exercise: your code in exercise/"
+	case name == Solution:
+		return "reference solution in solution/"
+	case strings.HasPrefix(name, MutantPrefix):
+		return fmt.Sprintf("known-wrong version in testdata/mutants/%s", strings.TrimPrefix(name, MutantPrefix))
+	}
+	return name
+}

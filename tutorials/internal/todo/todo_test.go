@@ -1,0 +1,63 @@
+package todo
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestShortName(t *testing.T) {
+	for function, want := range map[string]string{
+		"github.com/x/tutorials/03-select/exercise.(*Poller).Register": "Register",
+		"github.com/x/tutorials/01-blocking/exercise.Echo":             "Echo",
+		"github.com/x/tutorials/01-blocking/exercise.Echo.func1":       "Echo",
+		"github.com/x/tutorials/04-loop/exercise.(*Loop).runReady.1":   "runReady",
+		"github.com/x/tutorials/03-select/exercise.Poller.MaxFD":       "MaxFD",
+		"main.main": "main",
+	} {
+		if got := shortName(function); got != want {
+			t.Errorf("shortName(%q) = %q, want %q", function, got, want)
+		}
+	}
+}
+
+func hole() { panic("TODO(step03): hole: fill me in") }
+
+func TestCatchWordsATODOPanic(t *testing.T) {
+	got := Catch(hole)
+	for _, want := range []string{
+		"hole is not implemented yet (TODO(step03) in todo/todo_test.go:",
+		"the TODO says: hole: fill me in",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Catch(hole) = %q, want it to contain %q", got, want)
+		}
+	}
+}
+
+func TestCatchKeepsTheStackOfOtherPanics(t *testing.T) {
+	got := Catch(func() { panic("boom") })
+	if !strings.Contains(got, "panicked at todo/todo_test.go:") || !strings.Contains(got, "boom") || !strings.Contains(got, "goroutine") {
+		t.Errorf("Catch(panic boom) = %q, want where, the value and the stack", got)
+	}
+	if got := Catch(func() {}); got != "" {
+		t.Errorf("Catch(no panic) = %q, want empty", got)
+	}
+}
+
+func TestCallTurnsATODOIntoAnError(t *testing.T) {
+	err := Call(func() error { hole(); return nil })
+	if err == nil || !strings.Contains(err.Error(), "not implemented yet") || !strings.Contains(err.Error(), "-ref") {
+		t.Errorf("Call(hole) = %v, want a not-implemented error pointing at -ref", err)
+	}
+	sentinel := errors.New("x")
+	if err := Call(func() error { return sentinel }); err != sentinel {
+		t.Errorf("Call(return x) = %v, want x", err)
+	}
+	defer func() {
+		if v := recover(); v != "boom" {
+			t.Errorf("Call(panic boom) let %v through, want the panic itself", v)
+		}
+	}()
+	Call(func() error { panic("boom") })
+}
