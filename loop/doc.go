@@ -48,7 +48,7 @@
 //     in poll through an fd of its own. A loop method called from another
 //     goroutine while the loop sleeps in poll is reported as a
 //     WrongGoroutineError.
-//   - After Close every method returns or reports ErrClosed.
+//   - After Close every method that can fail returns or reports ErrClosed.
 //
 // # Pollers
 //

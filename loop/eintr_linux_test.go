@@ -36,8 +36,11 @@ func TestEINTRIsRetried(t *testing.T) {
 			done <- err
 		}()
 		thread := <-tid
+		giveUp := time.After(10 * time.Second)
 		for {
 			select {
+			case <-giveUp:
+				t.Fatal("Run did not return within 10s while signals arrived: is EINTR retried with the time left?")
 			case err := <-done:
 				if err != nil {
 					t.Fatalf("Run with signals arriving = %v, want nil", err)

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"cmp"
 	"fmt"
 	"runtime/debug"
 
@@ -16,14 +17,14 @@ import (
 // error here, naming the fd: select's FD_SETSIZE, epoll's EPERM for a regular
 // file.
 func (l *Loop) AddReader(fd int, fn func()) error {
-	return l.addWaiter("AddReader", fd, fn, l.waiters.AddReader, l.waiters.Reader, l.waiters.RemoveReader)
+	return l.addWaiter("AddReader", fd, fn, waiters.Read, l.waiters.AddReader)
 }
 
 // AddWriter makes fn the writer of fd: the loop calls it each iteration in
 // which fd is writable (or has an error or hang-up) until RemoveWriter.
 // Otherwise as AddReader.
 func (l *Loop) AddWriter(fd int, fn func()) error {
-	return l.addWaiter("AddWriter", fd, fn, l.waiters.AddWriter, l.waiters.Writer, l.waiters.RemoveWriter)
+	return l.addWaiter("AddWriter", fd, fn, waiters.Write, l.waiters.AddWriter)
 }
 
 // RemoveReader removes the reader of fd and reports whether there was one.
@@ -39,24 +40,20 @@ func (l *Loop) RemoveWriter(fd int) bool {
 	return l.removeWaiter("RemoveWriter", fd, l.waiters.RemoveWriter)
 }
 
-// addWaiter is AddReader and AddWriter: check the call, add the waiter, tell
-// the poller, and on the poller's refusal put back what fd had.
-func (l *Loop) addWaiter(method string, fd int, fn func(),
-	add func(int, func()) uint64, get func(int) (waiters.Waiter, bool), remove func(int) bool) error {
+// addWaiter is AddReader and AddWriter: check the call, tell the poller if
+// fd's interest grows, and only once the poller agreed, add the waiter. A
+// waiter that replaces another changes no interest and costs no system call.
+func (l *Loop) addWaiter(method string, fd int, fn func(), dir waiters.Interest, add func(int, func()) uint64) error {
 	if err := l.checkAdd(method, fd, fn); err != nil {
 		return err
 	}
 	before := l.waiters.Interest(fd)
-	old, had := get(fd)
-	add(fd, fn)
-	if err := l.syncInterest(fd, before); err != nil {
-		if had {
-			add(fd, old.Func)
-		} else {
-			remove(fd)
+	if now := before | dir; now != before {
+		if err := l.poller.Register(fd, Events(now)); err != nil {
+			return fmt.Errorf("loop: %s(%d): %w", method, fd, err)
 		}
-		return fmt.Errorf("loop: %s(%d): %w", method, fd, err)
 	}
+	add(fd, fn)
 	return nil
 }
 
@@ -94,14 +91,16 @@ func (l *Loop) checkAdd(method string, fd int, fn func()) error {
 		return fmt.Errorf("loop: %s(%d): nil callback", method, fd)
 	case l.maxFD > 0 && fd >= l.maxFD:
 		return fmt.Errorf("loop: %s(%d): %s cannot watch fds at or above %d (FD_SETSIZE); use another backend",
-			method, fd, l.backend, l.maxFD)
+			method, fd, cmp.Or(l.backend, "the poller"), l.maxFD)
+	case fd >= l.openLimit:
+		return fmt.Errorf("loop: %s(%d): no such fd: the process may open fds below %d only (RLIMIT_NOFILE)",
+			method, fd, l.openLimit)
 	}
 	return nil
 }
 
 // syncInterest tells the poller the events fd is waited for now, if they
-// differ from before. Replacing a waiter changes nothing, so it costs no
-// system call.
+// differ from before.
 //
 // Discussion: the poller is told at once, one call per change. libuv instead
 // collects the changes and applies them just before it polls, which saves a

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/loopkit/loopkit/timers"
 	"github.com/loopkit/loopkit/waiters"
+	"golang.org/x/sys/unix"
 )
 
 // A Loop waits for fds and timers in one poll call and runs the callbacks
@@ -19,15 +21,16 @@ import (
 // Run, the goroutine that made the loop may set it up.
 type Loop struct {
 	// Set by New, then read-only.
-	backend  string
-	poller   Poller
-	clock    timers.Clock
-	manual   bool // the clock moves only when told (timers.Notifier)
-	onError  func(error)
-	observer Observer
-	watchdog *watchdog // nil unless WithWatchdog
-	maxFD    int       // the poller's FDLimiter limit, or 0 for none
-	wake     *waker
+	backend   string
+	poller    Poller
+	clock     timers.Clock
+	manual    bool // the clock moves only when told (timers.Notifier)
+	onError   func(error)
+	observer  Observer
+	watchdog  *watchdog // nil unless WithWatchdog
+	maxFD     int       // the poller's FDLimiter limit, or 0 for none
+	openLimit int       // no fd reaches this: RLIMIT_NOFILE's hard limit
+	wake      *waker
 
 	// Owned by the loop goroutine.
 	waiters     *waiters.Set
@@ -93,9 +96,14 @@ func newLoop(cfg config) (*Loop, error) {
 		waiters:  waiters.New(),
 		events:   make([]Event, maxEvents),
 	}
+	if cfg.watchdog > 0 && cfg.watchdog < time.Millisecond {
+		cfg.poller.Close()
+		return nil, fmt.Errorf("loop: WithWatchdog(%v): the threshold must be at least 1ms", cfg.watchdog)
+	}
 	if cfg.watchdog > 0 {
 		l.watchdog = &watchdog{threshold: cfg.watchdog, report: l.onError}
 	}
+	l.openLimit = openLimit()
 	if limiter, ok := l.poller.(FDLimiter); ok {
 		l.maxFD = limiter.MaxFD()
 	}
@@ -117,6 +125,18 @@ func newLoop(cfg config) (*Loop, error) {
 	return l, nil
 }
 
+// openLimit returns a bound no fd of this process can reach: the hard limit
+// of RLIMIT_NOFILE (the soft one may be raised up to it later). AddReader
+// refuses an fd at or above it before the waiter maps, which are slices
+// indexed by fd, would grow to its size.
+func openLimit() int {
+	var rl unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err != nil || rl.Max > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(rl.Max)
+}
+
 // Backend returns the name of the loop's poller backend, or "" for a poller
 // given with WithPoller.
 func (l *Loop) Backend() string { return l.backend }
@@ -134,7 +154,9 @@ func printError(err error) { fmt.Fprintf(os.Stderr, "loopkit: %v\n", err) }
 
 // Close releases the loop's poller and wake-up fd. Callbacks still queued and
 // timers still pending are dropped; the fds of waiters still registered are
-// the caller's, and stay open. Calls after Close return or report ErrClosed.
+// the caller's, and stay open. After Close, the methods that can fail return
+// ErrClosed (or, having no result, report it to the error handler);
+// RemoveReader and RemoveWriter return false.
 //
 // Called by a callback while the loop runs, Close stops the loop and closes
 // it when Run returns.
@@ -148,6 +170,11 @@ func (l *Loop) Close() error {
 	if l.running.Load() {
 		l.closing = true
 		l.stopping = true
+		// Other goroutines are refused from now on, not when Run returns:
+		// what they queue now would never run.
+		l.mu.Lock()
+		l.remoteClosed = true
+		l.mu.Unlock()
 		return nil
 	}
 	return l.closeNow()

@@ -392,3 +392,5 @@ func TestExitCheckThatQueuesWorkKeepsRunGoing(t *testing.T) {
 		t.Error("Run returned without running the callback an exit check queued")
 	}
 }
+
+func writeByte(fd int) (int, error) { return unix.Write(fd, []byte{'x'}) }

@@ -37,9 +37,11 @@ func WithClock(c timers.Clock) Option {
 }
 
 // WithErrorHandler sends the errors the loop cannot return (panics in
-// callbacks, failures of front ends) to fn instead of standard error. fn is
-// called on the loop goroutine, except for errors reported by other
-// goroutines through ReportError.
+// callbacks, failures of front ends) to fn instead of standard error. fn
+// must be safe for concurrent use: it is called on the loop goroutine, but
+// also by the watchdog's goroutine (WithWatchdog), by a goroutine that
+// called a loop method it should not have (WrongGoroutineError), and by any
+// goroutine that calls ReportError.
 func WithErrorHandler(fn func(error)) Option {
 	return func(c *config) { c.onError = fn }
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/loopkit/loopkit/waiters"
 )
 
 // A Poller is the one place the loop waits: it keeps a set of fds with the
@@ -72,6 +74,9 @@ func (ev Events) String() string {
 	}
 	return strings.Join(parts, "|")
 }
+
+// The loop converts waiters.Interest to Events by value: keep them equal.
+var _ = [1]struct{}{}[Readable^Events(waiters.Read)+Writable^Events(waiters.Write)]
 
 // An Event says that FD is ready for Events.
 type Event struct {

@@ -120,10 +120,13 @@ func (p *epollPoller) remove(fd int) error {
 	return err
 }
 
-// ctl makes one change to the kernel's interest list. Events.Fd is the data
-// epoll_wait hands back with a ready fd: the fd itself.
+// ctl makes one change to the kernel's interest list. The 64 bits of
+// epoll_data, which epoll_wait hands back untouched with a ready fd, carry
+// the fd (Fd) and the events it is registered for (Pad): collect then
+// needs no lookup per event. (Go's runtime keeps a pointer to its own
+// per-fd record there, for the same reason.)
 func (p *epollPoller) ctl(op, fd int, ev Events) error {
-	e := unix.EpollEvent{Events: epollEvents(ev), Fd: int32(fd)}
+	e := unix.EpollEvent{Events: epollEvents(ev), Fd: int32(fd), Pad: int32(ev)}
 	if err := unix.EpollCtl(p.epfd, op, fd, &e); err != nil {
 		return os.NewSyscallError("epoll_ctl", err)
 	}
@@ -185,7 +188,7 @@ func (p *epollPoller) collect(events []unix.EpollEvent, ready []Event) int {
 	n := 0
 	for _, e := range events {
 		fd := int(e.Fd)
-		if ev := epollReady(p.registered[fd], e.Events); ev != 0 {
+		if ev := epollReady(Events(e.Pad), e.Events); ev != 0 {
 			ready[n] = Event{FD: fd, Events: ev}
 			n++
 		}

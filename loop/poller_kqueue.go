@@ -5,6 +5,7 @@ package loop
 import (
 	"errors"
 	"os"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -31,17 +32,22 @@ type kqueuePoller struct {
 	change [1]unix.Kevent_t
 	events []unix.Kevent_t
 	ts     unix.Timespec
+	slot   []int32 // slot[fd]: 1 + the index of fd's Event in this Wait's ready, or 0
 }
 
 func newKqueue() (Poller, error) {
+	// kqueue(2) takes no close-on-exec flag on every BSD, so it is set
+	// right after, with syscall.ForkLock held as package os does: a
+	// program started meanwhile with os/exec must not inherit the fd.
+	syscall.ForkLock.RLock()
 	kq, err := unix.Kqueue()
+	if err == nil {
+		unix.CloseOnExec(kq)
+	}
+	syscall.ForkLock.RUnlock()
 	if err != nil {
 		return nil, os.NewSyscallError("kqueue", err)
 	}
-	// kqueue(2) takes no close-on-exec flag on every BSD, so set it at
-	// once, as Go's runtime does for its own kqueue: a program started with
-	// os/exec must not inherit the loop's fd.
-	unix.CloseOnExec(kq)
 	return &kqueuePoller{kq: kq, registered: make(map[int]Events)}, nil
 }
 
@@ -191,28 +197,37 @@ func (p *kqueuePoller) collect(events []unix.Kevent_t, ready []Event) int {
 		if ev == 0 {
 			continue
 		}
-		if j := p.earlier(fd, ready[:n]); j >= 0 {
+		if j := p.earlier(fd); j >= 0 {
 			ready[j].Events |= ev
 			continue
 		}
+		p.note(fd, n)
 		ready[n] = Event{FD: fd, Events: ev}
 		n++
+	}
+	for _, e := range ready[:n] {
+		p.slot[e.FD] = 0 // clean for the next Wait
 	}
 	return n
 }
 
-// earlier returns the index of fd's Event in ready, or -1 if it has none
-// (or is watched for one filter only, so cannot have one yet).
-func (p *kqueuePoller) earlier(fd int, ready []Event) int {
-	if p.registered[fd] != Readable|Writable {
+// earlier returns the index of fd's Event in this Wait's ready, or -1 if it
+// has none yet. kqueue reports the read and the write filter of one fd as
+// two kevents; the loop wants one Event per fd. The slots make finding the
+// first one a lookup, not a search of ready.
+func (p *kqueuePoller) earlier(fd int) int {
+	if fd >= len(p.slot) {
 		return -1
 	}
-	for j := range ready {
-		if ready[j].FD == fd {
-			return j
-		}
+	return int(p.slot[fd]) - 1
+}
+
+// note records that fd's Event is ready[i].
+func (p *kqueuePoller) note(fd, i int) {
+	if fd >= len(p.slot) {
+		p.slot = append(p.slot, make([]int32, fd+1-len(p.slot))...)
 	}
-	return -1
+	p.slot[fd] = int32(i + 1)
 }
 
 // kqueueReady converts one kevent of an fd registered for the events

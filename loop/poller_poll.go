@@ -16,30 +16,29 @@ import (
 // array to the kernel on every call, so each Wait costs time in proportion
 // to the number of fds watched, ready or not.
 //
-// The poller keeps its interest in a map and rebuilds the array from it for
-// every Wait, reusing the array's memory.
+// The poller keeps the array between Waits, one entry per fd watched, and
+// a map from fd to its entry, as libuv's poll backend does: Register patches
+// one entry, Wait hands the array to the kernel as it is (poll reads only
+// fd and events, and rewrites every revents). A dropped fd's entry is
+// filled with the last one. The order of the array, and so the order in
+// which the loop runs its waiters, depends only on the calls made: the
+// same program gives the same order every time.
 //
-// Discussion: the kernel does not overwrite the events it is given, so the
-// array could instead be kept between Waits and patched by Register, with a
-// map from fd to index (libuv's poll backend does so). Rebuilding keeps
-// Register a map assignment, and measured it costs little: with 1000 fds it
-// is about a tenth of a Wait (BenchmarkPollIdle), the kernel's visit to every
-// fd being the rest.
+// Discussion: rebuilding the array from a map on every Wait would be
+// simpler, but Go's map order is random by design, and the loop's
+// callbacks would then run in a different order each iteration.
 type pollPoller struct {
 	// set by Register and Close
-	interest map[int]Events // the fds watched, each with its events
-	closed   bool
-
-	// scratch of Wait: rebuilt each time, its array kept so that Wait
-	// does not allocate
-	fds []unix.PollFd
+	fds    []unix.PollFd // the array handed to the kernel
+	index  map[int]int   // fd -> its entry in fds
+	closed bool
 }
 
 func newPoll() (Poller, error) {
-	return &pollPoller{interest: make(map[int]Events)}, nil
+	return &pollPoller{index: make(map[int]int)}, nil
 }
 
-// Register sets the events fd is watched for; 0 drops it. Only the map
+// Register sets the events fd is watched for; 0 drops it. Only the array
 // changes: the kernel hears of it at the next Wait.
 func (p *pollPoller) Register(fd int, ev Events) error {
 	if p.closed {
@@ -48,15 +47,31 @@ func (p *pollPoller) Register(fd int, ev Events) error {
 	if err := checkRegister("poll", fd, ev); err != nil {
 		return err
 	}
-	if ev == 0 {
-		delete(p.interest, fd)
-		return nil
+	i, watched := p.index[fd]
+	switch {
+	case ev == 0 && watched:
+		p.drop(fd, i)
+	case ev != 0 && watched:
+		p.fds[i].Events = pollEvents(ev)
+	case ev != 0:
+		p.index[fd] = len(p.fds)
+		p.fds = append(p.fds, unix.PollFd{Fd: int32(fd), Events: pollEvents(ev)})
 	}
-	p.interest[fd] = ev
 	return nil
 }
 
-// Wait builds the array, calls poll, and reports the entries with revents.
+// drop removes fd's entry i, moving the last entry into its place.
+func (p *pollPoller) drop(fd, i int) {
+	last := len(p.fds) - 1
+	if i != last {
+		p.fds[i] = p.fds[last]
+		p.index[int(p.fds[i].Fd)] = i
+	}
+	p.fds = p.fds[:last]
+	delete(p.index, fd)
+}
+
+// Wait calls poll with the array and reports the entries with revents.
 func (p *pollPoller) Wait(timeout time.Duration, ready []Event) (int, error) {
 	if p.closed {
 		return 0, errClosed("poll", "Wait")
@@ -64,7 +79,6 @@ func (p *pollPoller) Wait(timeout time.Duration, ready []Event) (int, error) {
 	if err := checkReady("poll", ready); err != nil {
 		return 0, err
 	}
-	p.fillFds()
 	n, err := p.pollRetrying(timeout)
 	if err != nil || n == 0 {
 		return 0, err
@@ -78,17 +92,9 @@ func (p *pollPoller) Close() error {
 		return errClosed("poll", "Close")
 	}
 	p.closed = true
-	p.interest = nil
+	p.index = nil
 	p.fds = nil
 	return nil
-}
-
-// fillFds rebuilds the array from the interest map.
-func (p *pollPoller) fillFds() {
-	p.fds = p.fds[:0]
-	for fd, ev := range p.interest {
-		p.fds = append(p.fds, unix.PollFd{Fd: int32(fd), Events: pollEvents(ev)})
-	}
 }
 
 // pollEvents converts events to poll's flags. POLLERR, POLLHUP and POLLNVAL
@@ -102,6 +108,19 @@ func pollEvents(ev Events) int16 {
 		flags |= unix.POLLOUT
 	}
 	return flags
+}
+
+// watchedEvents converts poll's flags back to events: what an entry
+// watches (its events), or what came true (its revents).
+func watchedEvents(flags int16) Events {
+	var ev Events
+	if flags&unix.POLLIN != 0 {
+		ev |= Readable
+	}
+	if flags&unix.POLLOUT != 0 {
+		ev |= Writable
+	}
+	return ev
 }
 
 // pollRetrying calls poll until it returns for a reason other than a signal
@@ -132,7 +151,7 @@ func (p *pollPoller) collect(ready []Event) int {
 		if pfd.Revents == 0 {
 			continue
 		}
-		ev := pollReady(p.interest[int(pfd.Fd)], pfd.Revents)
+		ev := pollReady(watchedEvents(pfd.Events), pfd.Revents)
 		if ev != 0 {
 			ready[n] = Event{FD: int(pfd.Fd), Events: ev}
 			n++
@@ -151,12 +170,5 @@ func pollReady(watched Events, revents int16) Events {
 	if revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
 		return watched
 	}
-	var ev Events
-	if revents&unix.POLLIN != 0 {
-		ev |= Readable
-	}
-	if revents&unix.POLLOUT != 0 {
-		ev |= Writable
-	}
-	return ev & watched
+	return watchedEvents(revents) & watched
 }

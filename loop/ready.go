@@ -22,8 +22,10 @@ type task struct {
 // queue go on a fresh queue and run in the next iteration, after a poll. The
 // two slices are swapped each time, so a steady loop does not allocate.
 func (l *Loop) runReady() {
+	// spare is nil while the batch runs: should a panic escape (from an
+	// error handler or an observer), the two queues never share an array.
 	batch := l.ready
-	l.ready = l.spare[:0]
+	l.ready, l.spare = l.spare[:0], nil
 	for i := range batch {
 		l.runTask(&batch[i])
 		batch[i] = task{} // let the garbage collector have what it held

@@ -29,7 +29,6 @@ func (l *Loop) Run() error {
 			return err
 		}
 		if l.stopping {
-			l.stopping = false
 			return nil
 		}
 	}
@@ -37,15 +36,15 @@ func (l *Loop) Run() error {
 
 // RunOnce runs one iteration, so that a student, a test or a debugger can
 // step the loop. It waits in poll as Run would, except that with nothing left
-// to wait for it polls without blocking, rather than wait for ever.
+// to wait for it polls without blocking, rather than wait for ever. On a
+// fake clock (timers.Fake) a timer not yet due is something to wait for:
+// RunOnce then waits for I/O or for the clock to be advanced.
 func (l *Loop) RunOnce() error {
 	if err := l.enter("RunOnce"); err != nil {
 		return err
 	}
 	defer l.leave()
-	err := l.iterate()
-	l.stopping = false
-	return err
+	return l.iterate()
 }
 
 // iterate is one iteration of the loop: it waits in poll once, then runs the
@@ -164,7 +163,9 @@ func (l *Loop) alive() bool {
 
 func (l *Loop) runExitChecks() error {
 	for _, check := range l.exitChecks {
-		if err := check(); err != nil {
+		var err error
+		l.call(func() { err = check() }) // a panic is reported, as any callback's
+		if err != nil {
 			return err
 		}
 	}
@@ -193,6 +194,10 @@ func (l *Loop) leave() {
 	if l.watchdog != nil {
 		l.watchdog.halt()
 	}
+	// Whatever way Run ends (a poller that panicked included), the loop is
+	// no longer in poll, and a Stop has been used up.
+	l.inPoll.Store(false)
+	l.stopping = false
 	l.running.Store(false)
 	if l.closing {
 		l.closing = false

@@ -5,6 +5,7 @@ package loop
 import (
 	"os"
 	"sync/atomic"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,12 +20,21 @@ type waker struct {
 }
 
 func newWaker() (*waker, error) {
+	// macOS has no pipe2, so close-on-exec is set right after pipe, with
+	// syscall.ForkLock held as package os does: a program started
+	// meanwhile with os/exec must not inherit the fds.
 	var p [2]int
-	if err := unix.Pipe(p[:]); err != nil {
+	syscall.ForkLock.RLock()
+	err := unix.Pipe(p[:])
+	if err == nil {
+		unix.CloseOnExec(p[0])
+		unix.CloseOnExec(p[1])
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
 		return nil, os.NewSyscallError("pipe", err)
 	}
 	for _, fd := range p {
-		unix.CloseOnExec(fd)
 		if err := unix.SetNonblock(fd, true); err != nil {
 			unix.Close(p[0])
 			unix.Close(p[1])

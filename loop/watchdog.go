@@ -17,7 +17,9 @@ import (
 // and asyncio's slow-callback warning do the same.
 //
 // It costs nothing when off. When on, it costs a mutex per callback, and a
-// goroutine that wakes every threshold/4 while the loop runs.
+// goroutine that wakes every threshold/4 while the loop runs (started by
+// each Run or RunOnce, and stopped before it returns). The threshold must
+// be at least 1ms: New refuses less.
 //
 // Discussion: this is the one place the loop keeps a goroutine and a
 // runtime ticker of its own. A watchdog cannot wait in the loop it watches:
@@ -32,7 +34,7 @@ func WithWatchdog(threshold time.Duration) Option {
 type StalledError struct {
 	Callback string        // the function running when the stall was seen
 	File     string        // where that function begins
-	Line     int           //
+	Line     int           // (with File)
 	Running  time.Duration // how long the loop had gone without polling
 	Stack    []byte        // the loop goroutine's stack at that moment
 }
@@ -53,7 +55,9 @@ type watchdog struct {
 	running   bool       // a callback is running
 	goroutine uint64     // the loop goroutine's id, for its stack
 	reported  bool       // this stall was reported already
-	stop      chan struct{}
+
+	stop chan struct{} // closed by halt: the watching goroutine returns
+	done chan struct{} // closed by the watching goroutine when it returns
 }
 
 // start begins watching the loop that runs on the calling goroutine.
@@ -61,14 +65,15 @@ func (w *watchdog) start() {
 	w.mu.Lock()
 	w.goroutine = goroutineID()
 	w.since = time.Now()
-	w.stop = make(chan struct{})
-	stop := w.stop
+	w.stop, w.done = make(chan struct{}), make(chan struct{})
+	stop, done := w.stop, w.done
 	w.mu.Unlock()
-	go w.watch(stop)
+	go w.watch(stop, done)
 }
 
 // watch checks the loop every quarter of the threshold until stopped.
-func (w *watchdog) watch(stop chan struct{}) {
+func (w *watchdog) watch(stop, done chan struct{}) {
+	defer close(done)
 	tick := time.NewTicker(w.threshold / 4)
 	defer tick.Stop()
 	for {
@@ -99,11 +104,15 @@ func (w *watchdog) check(now time.Time) error {
 	return err
 }
 
+// halt stops the watching goroutine and waits until it has returned, so that
+// no report can come after Run returned.
 func (w *watchdog) halt() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	close(w.stop)
 	w.since = time.Time{}
+	done := w.done
+	w.mu.Unlock()
+	<-done
 }
 
 // The loop calls these around its poll and each callback.

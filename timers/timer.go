@@ -55,8 +55,12 @@ func (t *Timer) Cancelled() bool { return t.cancelled }
 // its function.
 //
 // A pending timer is removed at once rather than marked and left for the
-// heap to drop later (lazy deletion); the package doc says why.
+// heap to drop later (lazy deletion); the package doc says why. Cancel of a
+// nil *Timer (what loop.CallLater returns when it refused) returns false.
 func (t *Timer) Cancel() bool {
+	if t == nil {
+		return false // CallLater refused to schedule (the loop was closed)
+	}
 	switch {
 	case t.cancelled, t.fired:
 		return false
