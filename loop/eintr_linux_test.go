@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
 	"golang.org/x/sys/unix"
 )
@@ -14,7 +15,7 @@ import (
 // poll: each interrupts the system call, and the loop must neither fail nor
 // lose its timer.
 func TestEINTRIsRetried(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		done := make(chan error, 1)
 		tid := make(chan int, 1)
 		go func() {

@@ -10,49 +10,14 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/timers"
 	"golang.org/x/sys/unix"
 )
 
-// forEachBackend runs test once per backend of this OS, as a subtest.
-func forEachBackend(t *testing.T, test func(t *testing.T, backend string)) {
-	t.Helper()
-	for _, b := range loop.Backends() {
-		t.Run(b, func(t *testing.T) { test(t, b) })
-	}
-}
 
-// errorLog collects what a loop reports to its error handler.
-type errorLog struct {
-	mu   sync.Mutex
-	errs []error
-}
 
-func (e *errorLog) handle(err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.errs = append(e.errs, err)
-}
-
-func (e *errorLog) get() []error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]error(nil), e.errs...)
-}
-
-// newLoop returns a loop on backend whose errors go to the returned log;
-// the loop is closed when the test ends.
-func newLoop(t *testing.T, backend string, opts ...loop.Option) (*loop.Loop, *errorLog) {
-	t.Helper()
-	var log errorLog
-	l, err := loop.New(append([]loop.Option{loop.WithBackend(backend), loop.WithErrorHandler(log.handle)}, opts...)...)
-	if err != nil {
-		t.Fatalf("loop.New(WithBackend(%q)) = %v", backend, err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l, &log
-}
 
 // pipe returns a non-blocking pipe closed when the test ends.
 func pipe(t *testing.T) (r, w int) {
@@ -84,8 +49,8 @@ func runWithin(t *testing.T, l *loop.Loop, d time.Duration) error {
 }
 
 func TestPanicReachesErrorHandlerWithStack(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		l, log := newLoop(t, backend)
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, log := testutil.NewLoop(t, backend)
 		ran := false
 		l.CallSoon(func() { panic(errors.New("boom")) })
 		l.CallSoon(func() { ran = true })
@@ -95,7 +60,7 @@ func TestPanicReachesErrorHandlerWithStack(t *testing.T) {
 		if !ran {
 			t.Error("the callback after the one that panicked did not run")
 		}
-		errs := log.get()
+		errs := log.Take()
 		var pe *loop.PanicError
 		if len(errs) != 1 || !errors.As(errs[0], &pe) {
 			t.Fatalf("errors reported = %v, want one *loop.PanicError", errs)
@@ -121,13 +86,13 @@ func (p *signalingPoller) Wait(timeout time.Duration, ready []loop.Event) (int, 
 }
 
 func TestWrongGoroutineIsReported(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		p, err := loop.NewPoller(backend)
 		if err != nil {
 			t.Fatal(err)
 		}
 		sp := &signalingPoller{Poller: p, entered: make(chan struct{})}
-		l, log := newLoop(t, backend, loop.WithPoller(sp))
+		l, log := testutil.NewLoop(t, backend, loop.WithPoller(sp))
 		r, _ := pipe(t)
 		if err := l.AddReader(r, func() {}); err != nil {
 			t.Fatal(err)
@@ -150,7 +115,7 @@ func TestWrongGoroutineIsReported(t *testing.T) {
 			t.Error("the callback given to CallSoon from another goroutine never ran")
 		}
 		var methods []string
-		for _, err := range log.get() {
+		for _, err := range log.Take() {
 			var wg *loop.WrongGoroutineError
 			if errors.As(err, &wg) {
 				methods = append(methods, wg.Method)
@@ -163,8 +128,8 @@ func TestWrongGoroutineIsReported(t *testing.T) {
 }
 
 func TestCallsAfterCloseReportErrClosed(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		l, log := newLoop(t, backend)
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, log := testutil.NewLoop(t, backend)
 		r, _ := pipe(t)
 		if err := l.Close(); err != nil {
 			t.Fatalf("Close() = %v", err)
@@ -189,7 +154,7 @@ func TestCallsAfterCloseReportErrClosed(t *testing.T) {
 		if timer := l.CallLater(time.Second, func() {}); timer != nil {
 			t.Errorf("CallLater after Close returned a timer, want nil")
 		}
-		errs := log.get()
+		errs := log.Take()
 		if len(errs) != 2 || !errors.Is(errs[0], loop.ErrClosed) || !errors.Is(errs[1], loop.ErrClosed) {
 			t.Errorf("errors reported by CallSoon and CallLater after Close = %v, want two wrapping loop.ErrClosed", errs)
 		}
@@ -197,8 +162,8 @@ func TestCallsAfterCloseReportErrClosed(t *testing.T) {
 }
 
 func TestCloseFromCallbackStopsThenCloses(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		l, _ := newLoop(t, backend)
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := testutil.NewLoop(t, backend)
 		r, _ := pipe(t)
 		l.AddReader(r, func() {})
 		l.CallSoon(func() {
@@ -216,7 +181,7 @@ func TestCloseFromCallbackStopsThenCloses(t *testing.T) {
 }
 
 func TestRunTwiceIsAnError(t *testing.T) {
-	l, _ := newLoop(t, loop.Backends()[0])
+	l, _ := testutil.NewLoop(t, loop.Backends()[0])
 	var inner error
 	l.CallSoon(func() { inner = l.Run() })
 	if err := l.Run(); err != nil {
@@ -228,7 +193,7 @@ func TestRunTwiceIsAnError(t *testing.T) {
 }
 
 func TestSelectRefusesFDAtOrAboveFDSetSize(t *testing.T) {
-	l, _ := newLoop(t, "select")
+	l, _ := testutil.NewLoop(t, "select")
 	err := l.AddReader(5000, func() {})
 	if err == nil || !strings.Contains(err.Error(), "FD_SETSIZE") || !strings.Contains(err.Error(), "5000") {
 		t.Errorf("AddReader(5000) on select = %v, want an error naming fd 5000 and FD_SETSIZE", err)
@@ -243,7 +208,7 @@ func TestAddReaderOfRegularFileIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	l, _ := newLoop(t, "epoll")
+	l, _ := testutil.NewLoop(t, "epoll")
 	if err := l.AddReader(int(f.Fd()), func() {}); err == nil {
 		t.Fatal("AddReader of a regular file on epoll = nil, want an error")
 	}
@@ -265,9 +230,9 @@ func TestUnknownBackendListsChoices(t *testing.T) {
 }
 
 func TestFakeClockAdvanceWakesLoop(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		fake := timers.NewFake(time.Unix(0, 0))
-		l, _ := newLoop(t, backend, loop.WithClock(fake))
+		l, _ := testutil.NewLoop(t, backend, loop.WithClock(fake))
 		var firedAt time.Time
 		l.CallLater(time.Hour, func() { firedAt = l.Now() })
 		go fake.Advance(time.Hour)
@@ -281,8 +246,8 @@ func TestFakeClockAdvanceWakesLoop(t *testing.T) {
 }
 
 func TestHoldKeepsRunUntilReleased(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		l, _ := newLoop(t, backend)
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := testutil.NewLoop(t, backend)
 		release := l.Hold()
 		ran := false
 		go func() {
@@ -300,7 +265,7 @@ func TestHoldKeepsRunUntilReleased(t *testing.T) {
 }
 
 func TestExitCheckErrorIsRunsResult(t *testing.T) {
-	l, _ := newLoop(t, loop.Backends()[0])
+	l, _ := testutil.NewLoop(t, loop.Backends()[0])
 	want := errors.New("still parked")
 	l.AddExitCheck(func() error { return want })
 	if err := l.Run(); !errors.Is(err, want) {
@@ -309,7 +274,7 @@ func TestExitCheckErrorIsRunsResult(t *testing.T) {
 }
 
 func TestNoFDOrGoroutineLeaks(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		fdsBefore, goroutinesBefore := countFDs(t), runtime.NumGoroutine()
 		for range 20 {
 			l, err := loop.New(loop.WithBackend(backend))
@@ -357,7 +322,7 @@ func settles(cond func() bool) bool {
 
 func TestStateShowsWaitersTimersAndReadyQueue(t *testing.T) {
 	fake := timers.NewFake(time.Unix(0, 0))
-	l, _ := newLoop(t, loop.Backends()[0], loop.WithClock(fake))
+	l, _ := testutil.NewLoop(t, loop.Backends()[0], loop.WithClock(fake))
 	r, w := pipe(t)
 	l.AddReader(r, func() {})
 	l.AddWriter(w, func() {})
@@ -377,7 +342,7 @@ func TestStateShowsWaitersTimersAndReadyQueue(t *testing.T) {
 }
 
 func TestExitCheckThatQueuesWorkKeepsRunGoing(t *testing.T) {
-	l, _ := newLoop(t, loop.Backends()[0])
+	l, _ := testutil.NewLoop(t, loop.Backends()[0])
 	ran := false
 	l.AddExitCheck(func() error {
 		if !ran {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
 )
 
@@ -82,7 +83,7 @@ func TestPollerThatPanicsLeavesLoopClosable(t *testing.T) {
 }
 
 func TestStopUsedUpByARunWithNothingToDo(t *testing.T) {
-	l, _ := newLoop(t, loop.Backends()[0])
+	l, _ := testutil.NewLoop(t, loop.Backends()[0])
 	l.Stop()
 	if err := l.Run(); err != nil { // nothing to do: returns at once
 		t.Fatal(err)
@@ -98,8 +99,8 @@ func TestStopUsedUpByARunWithNothingToDo(t *testing.T) {
 }
 
 func TestFDNoProcessCanHaveIsRefused(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		l, _ := newLoop(t, backend)
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := testutil.NewLoop(t, backend)
 		err := l.AddReader(1<<40, func() {})
 		if err == nil || !strings.Contains(err.Error(), "1099511627776") {
 			t.Errorf("AddReader(1<<40) = %v, want an error naming the fd", err)
@@ -114,7 +115,7 @@ func TestWatchdogThresholdBelowOneMillisecondIsRefused(t *testing.T) {
 }
 
 func TestWatchdogGoroutineEndsWithRun(t *testing.T) {
-	l, _ := newLoop(t, loop.Backends()[0], loop.WithWatchdog(time.Second))
+	l, _ := testutil.NewLoop(t, loop.Backends()[0], loop.WithWatchdog(time.Second))
 	before := runtime.NumGoroutine()
 	for range 10 {
 		l.CallSoon(func() {})
@@ -128,7 +129,7 @@ func TestWatchdogGoroutineEndsWithRun(t *testing.T) {
 }
 
 func TestCallSoonThreadSafeRefusedOnceCloseIsAsked(t *testing.T) {
-	l, _ := newLoop(t, loop.Backends()[0])
+	l, _ := testutil.NewLoop(t, loop.Backends()[0])
 	var err error
 	l.CallSoon(func() {
 		l.Close()
@@ -143,13 +144,13 @@ func TestCallSoonThreadSafeRefusedOnceCloseIsAsked(t *testing.T) {
 }
 
 func TestExitCheckPanicIsReported(t *testing.T) {
-	l, log := newLoop(t, loop.Backends()[0])
+	l, log := testutil.NewLoop(t, loop.Backends()[0])
 	l.AddExitCheck(func() error { panic("check panicked") })
 	if err := l.Run(); err != nil {
 		t.Fatal(err)
 	}
 	var pe *loop.PanicError
-	if errs := log.get(); len(errs) != 1 || !errors.As(errs[0], &pe) {
+	if errs := log.Take(); len(errs) != 1 || !errors.As(errs[0], &pe) {
 		t.Errorf("errors reported = %v, want the exit check's panic", errs)
 	}
 }
@@ -158,8 +159,8 @@ func TestExitCheckPanicIsReported(t *testing.T) {
 // out, on every backend (poll once rebuilt its array from a Go map, whose
 // order is random).
 func TestReadersRunInTheSameOrderEveryIteration(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, backend string) {
-		l, _ := newLoop(t, backend)
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		l, _ := testutil.NewLoop(t, backend)
 		var order []int
 		for range 20 {
 			r, w := pipe(t)

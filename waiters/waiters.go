@@ -123,7 +123,6 @@ func (s *Set) Interest(fd int) Interest {
 // The loop reads it to know whether anything still waits for I/O.
 func (s *Set) Len() int { return s.count }
 
-// add is AddReader and AddWriter; list is s.readers or s.writers.
 // FDs returns, in increasing order, the fds that have a reader and those
 // that have a writer. It is for showing the maps (loopkit trace --step),
 // not for the hot path: it walks every slot.
@@ -141,6 +140,7 @@ func fdsOf(list []Waiter) []int {
 	return fds
 }
 
+// add is AddReader and AddWriter; list is s.readers or s.writers.
 func (s *Set) add(list *[]Waiter, fd int, fn func()) uint64 {
 	if fd < 0 {
 		panic(fmt.Sprintf("waiters: negative fd %d", fd))
