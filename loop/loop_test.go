@@ -16,9 +16,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-
-
-
 // pipe returns a non-blocking pipe closed when the test ends.
 func pipe(t *testing.T) (r, w int) {
 	t.Helper()
