@@ -10,6 +10,8 @@ import (
 // A CoroutinesServer is the server of the coroutines style on one loop:
 // gevent's StreamServer, which spawns one handler coroutine per connection.
 type CoroutinesServer struct {
+	// Set by ServeCoroutines, then read-only.
+	hub    *coroutines.Hub
 	server *coroutines.StreamServer
 }
 
@@ -25,16 +27,21 @@ func ServeCoroutines(l *loop.Loop, addr string, reusePort bool, handle func(ctx 
 		handle(ctx, conn)
 		return nil
 	}
-	server, err := coroutines.NewStreamServer(coroutines.NewHub(l), addr, handler, opts...)
+	hub := coroutines.NewHub(l)
+	server, err := coroutines.NewStreamServer(hub, addr, handler, opts...)
 	if err != nil {
 		return nil, err
 	}
 	server.Start().SetName("acceptor")
-	return &CoroutinesServer{server: server}, nil
+	return &CoroutinesServer{hub: hub, server: server}, nil
 }
 
 // Addr returns the address the server listens on.
 func (s *CoroutinesServer) Addr() string { return s.server.Addr().String() }
+
+// Hub returns the hub the server's coroutines run on (ServeLoops hands it
+// to Config.OnHub).
+func (s *CoroutinesServer) Hub() *coroutines.Hub { return s.hub }
 
 // Close stops listening and kills every handler; each handler's blocking
 // call returns coroutines.ErrKilled, and its connection is closed.

@@ -26,8 +26,11 @@
 //
 // shows only what the style changes. Each program has a behaviour suite
 // (echotest, chattest, fetchtest) run against every style on every backend,
-// and cmd/loopkit runs the programs (loopkit run) and measures them side by
-// side (loopkit compare).
+// and cmd/loopkit runs the programs (loopkit run), measures them side by
+// side (loopkit compare) and draws them (loopkit trace). To draw them,
+// package trace/scenarios runs the programs as they are and reaches their
+// loops and hubs through the Hooks of their Config: loop options (a fake
+// clock, an observer) and functions called with each loop and hub made.
 //
 // Where not to add things: a program's logic belongs in its package or in
 // an internal package it shares with its styles; this package only starts

@@ -30,12 +30,14 @@ type LoopServe func(l *loop.Loop, addr string, reusePort bool) (LoopServer, erro
 // the loop by force.
 const closeWait = 5 * time.Second
 
-// ServeLoops starts cfg.Loops loops (at least one), calls serve on each,
-// and runs them until Close. With more than one loop each has an OS thread
-// of its own (runtime.LockOSThread) and a poller of its own, and they all
-// listen on the same port (SO_REUSEPORT), the kernel spreading connections
-// among them: the n-to-m design of nginx's workers, Envoy, and gnet's
-// multicore mode, inside one process.
+// ServeLoops starts cfg.Loops loops (at least one), made with cfg's Hooks,
+// calls serve on each, and runs them until Close. A server with a Hub
+// method (a CoroutinesServer) has its hub handed to cfg.OnHub before its
+// loop runs. With more than one loop each has an OS thread of its own
+// (runtime.LockOSThread) and a poller of its own, and they all listen on
+// the same port (SO_REUSEPORT), the kernel spreading connections among
+// them: the n-to-m design of nginx's workers, Envoy, and gnet's multicore
+// mode, inside one process.
 //
 // Discussion: with one loop the goroutine is not locked to its thread. A
 // locked thread runs that goroutine and nothing else, so every switch to
@@ -94,8 +96,11 @@ func startLoop(cfg Config, serve LoopServe, addr string, lockThread bool) (*runn
 	return r, nil
 }
 
+// start makes the loop, with cfg's Hooks, and starts the server on it;
+// a server that runs coroutines has its hub handed to OnHub before the
+// loop runs.
 func (r *runningLoop) start(cfg Config, serve LoopServe, addr string, reusePort bool) error {
-	l, err := loop.New(loop.WithBackend(cfg.Backend), loop.WithErrorHandler(orPrint(cfg.OnError)))
+	l, err := cfg.NewLoop(cfg.Backend, cfg.OnError)
 	if err != nil {
 		return err
 	}
@@ -103,6 +108,9 @@ func (r *runningLoop) start(cfg Config, serve LoopServe, addr string, reusePort 
 	if err != nil {
 		l.Close()
 		return err
+	}
+	if hs, ok := srv.(hubServer); ok {
+		cfg.showHub(hs.Hub())
 	}
 	r.loop, r.server, r.addr = l, srv, srv.Addr()
 	return nil

@@ -23,6 +23,9 @@ type Config struct {
 	// OnError receives the errors no caller can be told of: a panic in a
 	// callback, a failure to accept. nil prints them to standard error.
 	OnError func(error)
+	// Hooks shape the loops and hubs the server makes (see Hooks). The
+	// goroutines style makes neither and ignores them.
+	Hooks
 }
 
 // A Server is a running example server, in any style.

@@ -178,7 +178,9 @@ func fetchChart(r *results) *plot.Plot {
 
 // pollChart draws ns per iteration against idle fds, one line per backend,
 // both axes logarithmic: a flat line costs nothing per idle fd, a line at
-// 45 degrees costs the same for each.
+// 45 degrees costs the same for each. An axis whose figures a log scale
+// cannot show is linear instead (see logScaleFits): a short run measures
+// one count of idle fds, or none at all.
 func pollChart(figs []pollFigures) *plot.Plot {
 	if len(figs) == 0 {
 		return nil
@@ -187,17 +189,11 @@ func pollChart(figs []pollFigures) *plot.Plot {
 	p.Title.Text = "poll cost per loop iteration vs idle fds watched (less is better)"
 	p.X.Label.Text = "idle fds"
 	p.Y.Label.Text = "ns per iteration"
-	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = plot.LogTicks{Prec: -1}, plot.LogTicks{Prec: -1}
 	p.Legend.Top = true
 	p.Legend.Left = true
+	var xs, ys []float64
 	for i, b := range distinct(figs, func(f pollFigures) string { return f.Backend }) {
-		var pts plotter.XYs
-		for _, f := range figs {
-			if f.Backend == b && f.Error == "" && f.NsPerIteration > 0 {
-				pts = append(pts, plotter.XY{X: float64(f.Idle), Y: f.NsPerIteration})
-			}
-		}
+		pts := pollPoints(figs, b)
 		if len(pts) == 0 {
 			continue
 		}
@@ -210,8 +206,40 @@ func pollChart(figs []pollFigures) *plot.Plot {
 		points.Shape = plotutil.Shape(i)
 		p.Add(line, points)
 		p.Legend.Add(b, line, points)
+		for _, pt := range pts {
+			xs, ys = append(xs, pt.X), append(ys, pt.Y)
+		}
+	}
+	if logScaleFits(xs) {
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+	}
+	if logScaleFits(ys) {
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
 	}
 	return p
+}
+
+// pollPoints returns the figures of backend that were measured: idle fds
+// against ns per iteration.
+func pollPoints(figs []pollFigures, backend string) plotter.XYs {
+	var pts plotter.XYs
+	for _, f := range figs {
+		if f.Backend == backend && f.Error == "" && f.NsPerIteration > 0 {
+			pts = append(pts, plotter.XY{X: float64(f.Idle), Y: f.NsPerIteration})
+		}
+	}
+	return pts
+}
+
+// logScaleFits reports whether an axis of values can be logarithmic: every
+// value above 0 (a log scale has no place for 0), and at least two
+// different values, since gonum widens the range of one value v to v-1 ..
+// v+1, which for 1 idle fd reaches 0 and panics.
+func logScaleFits(values []float64) bool {
+	if len(values) == 0 || slices.Min(values) <= 0 {
+		return false
+	}
+	return slices.Min(values) < slices.Max(values)
 }
 
 // codeChart draws one bar per program and style.

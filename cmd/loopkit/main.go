@@ -1,14 +1,18 @@
 // Command loopkit runs the example programs (echo, chat, fetch) in any
-// style on any backend, and compares them.
+// style on any backend, compares them, and draws their runs.
 //
 //	loopkit run echo  --style callbacks --backend epoll [--addr 127.0.0.1:8000] [--loops 2]
 //	loopkit run chat  --style coroutines                 (then: nc 127.0.0.1 8001)
 //	loopkit run fetch --style callbacks [--pool 20] [URL ...]
 //	loopkit compare [--full] [--out report]
+//	loopkit trace print_sum [--style callbacks] [--svg FILE] [--step]
 //
 // run starts a program for telnet, nc or curl; it serves until interrupted
 // (Ctrl-C). compare puts the same load on every style and backend, prints a
-// table and writes a report folder with results.json and SVG charts.
+// table and writes a report folder with results.json and SVG charts. trace
+// runs a scenario (print_sum, or an example with scripted clients) on a
+// traced loop and draws what the loop and the coroutines did; loopkit trace
+// alone lists the scenarios.
 //
 // Where not to add things: this command only parses flags, starts the
 // examples and measures them; a program's logic belongs in examples/.
@@ -21,10 +25,25 @@ import (
 	"strings"
 )
 
-const usage = `usage:
-  loopkit run PROGRAM [flags]     run echo, chat or fetch (loopkit run PROGRAM -h for its flags)
-  loopkit compare [flags]         measure every style on every backend (loopkit compare -h)
-`
+// commands are loopkit's commands, in the order usage lists them.
+var commands = []struct {
+	name, args, what string
+	run              func(args []string, stdout, stderr io.Writer) int
+}{
+	{"run", "PROGRAM [flags]", "run echo, chat or fetch (loopkit run PROGRAM -h for its flags)", runCommand},
+	{"compare", "[flags]", "measure every style on every backend (loopkit compare -h)", compareCommand},
+	{"trace", "[SCENARIO] [flags]", "draw a run as a sequence diagram (loopkit trace lists the scenarios)", traceCommand},
+}
+
+// usage lists the commands.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-33s %s\n", "loopkit "+c.name+" "+c.args, c.what)
+	}
+	return b.String()
+}
 
 func main() {
 	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
@@ -34,18 +53,21 @@ func main() {
 // failure, 2 for a usage error.
 func cli(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
+	var names []string
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+		names = append(names, c.name)
+	}
 	switch args[0] {
-	case "run":
-		return runCommand(args[1:], stdout, stderr)
-	case "compare":
-		return compareCommand(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
 	}
-	fmt.Fprintf(stderr, "loopkit: unknown command %q (choose one of: %s)\n%s", args[0], strings.Join([]string{"run", "compare"}, ", "), usage)
+	fmt.Fprintf(stderr, "loopkit: unknown command %q (choose one of: %s)\n%s", args[0], strings.Join(names, ", "), usage())
 	return 2
 }

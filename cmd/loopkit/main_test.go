@@ -33,7 +33,8 @@ func TestBadArgumentsListTheChoices(t *testing.T) {
 		want string
 	}{
 		{nil, "usage:"},
-		{[]string{"serve"}, `unknown command "serve" (choose one of: run, compare)`},
+		{nil, "loopkit trace [SCENARIO] [flags]"},
+		{[]string{"serve"}, `unknown command "serve" (choose one of: run, compare, trace)`},
 		{[]string{"run"}, "which program? (choose one of: echo, chat, fetch)"},
 		{[]string{"run", "ftp"}, `unknown program "ftp" (choose one of: echo, chat, fetch)`},
 		{[]string{"run", "echo", "--style", "threads"}, `unknown style "threads" (choose one of: goroutines, callbacks, protocol, coroutines)`},

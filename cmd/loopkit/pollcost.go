@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -60,13 +62,32 @@ func pollCost(backend string, idle, iterations int) (time.Duration, error) {
 }
 
 // alwaysReadable returns a socket pair whose first end has a byte nobody
-// reads: readable at every poll (readiness is level-triggered).
+// reads: readable at every poll (readiness is level-triggered). Both ends
+// are made non-blocking and close-on-exec after socketpair(2), since macOS
+// has no SOCK_NONBLOCK or SOCK_CLOEXEC flag to ask for it at once; the
+// close-on-exec is set with syscall.ForkLock held, as package os does, so
+// that a child compare starts in between does not inherit the pair.
 func alwaysReadable() ([2]int, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fds, err
+	syscall.ForkLock.RLock()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err == nil {
+		unix.CloseOnExec(fds[0])
+		unix.CloseOnExec(fds[1])
 	}
-	if _, err := unix.Write(fds[1], []byte{1}); err != nil {
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return fds, os.NewSyscallError("socketpair", err)
+	}
+	for _, fd := range fds {
+		if err = unix.SetNonblock(fd, true); err != nil {
+			err = os.NewSyscallError("fcntl", err)
+			break
+		}
+	}
+	if err == nil {
+		_, err = unix.Write(fds[1], []byte{1})
+	}
+	if err != nil {
 		unix.Close(fds[0])
 		unix.Close(fds[1])
 		return fds, err

@@ -23,7 +23,7 @@ import (
 func FetchCoroutines(cfg Config, urls []string) []Result {
 	results := make([]Result, len(urls))
 	onLoop(cfg, func(l *loop.Loop) (after func()) {
-		hub := coroutines.NewHub(l)
+		hub := cfg.NewHub(l) // coroutines.NewHub, handed to cfg.OnHub
 		hub.Spawn(func(ctx context.Context) error {
 			pool := coroutines.NewPool(cfg.pool())
 			got, err := coroutines.Map(ctx, pool, urls, func(ctx context.Context, url string) (Result, error) {

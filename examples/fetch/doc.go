@@ -31,6 +31,9 @@ type Config struct {
 	// OnError receives the errors of the loop that no URL's result can
 	// carry (a panic in a callback); nil prints them to standard error.
 	OnError func(error)
+	// Hooks shape the loop and hub the fetch makes (see examples.Hooks).
+	// The goroutines style makes neither and ignores them.
+	examples.Hooks
 }
 
 // DefaultTimeout is the Timeout of a Config that gives none.

@@ -7,16 +7,17 @@ import (
 	"github.com/loopkit/loopkit/loop"
 )
 
-// onLoop makes a loop as cfg says, lets start queue the work on it, runs
-// it until nothing is left to wait for, and closes it: the whole life of a
-// loop style's fetch. start may return a function to call once the loop
-// has run, before it is closed. Errors of the loop go to cfg.OnError.
+// onLoop makes a loop as cfg says (with its Hooks), lets start queue the
+// work on it, runs it until nothing is left to wait for, and closes it: the
+// whole life of a loop style's fetch. start may return a function to call
+// once the loop has run, before it is closed. Errors of the loop go to
+// cfg.OnError.
 func onLoop(cfg Config, start func(l *loop.Loop) (after func())) {
 	report := cfg.OnError
 	if report == nil {
 		report = func(err error) { fmt.Fprintf(os.Stderr, "loopkit: %v\n", err) }
 	}
-	l, err := loop.New(loop.WithBackend(cfg.Backend), loop.WithErrorHandler(report))
+	l, err := cfg.NewLoop(cfg.Backend, report)
 	if err != nil {
 		report(err)
 		return
