@@ -68,3 +68,34 @@ func TestWatchdogQuietWhileIdle(t *testing.T) {
 		t.Errorf("the watchdog reported %v while the loop slept in poll", <-reports)
 	}
 }
+
+type stallingConn struct{ gate chan struct{} }
+
+func (c *stallingConn) readable() { <-c.gate }
+
+// TestWatchdogFindsTheMethodBehindAMethodValue: front ends register methods
+// (c.readable) as waiters; the report must name the method's own file.
+func TestWatchdogFindsTheMethodBehindAMethodValue(t *testing.T) {
+	reports := make(chan error, 10)
+	l, err := loop.New(loop.WithWatchdog(20*time.Millisecond), loop.WithErrorHandler(func(err error) { reports <- err }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	c := &stallingConn{gate: make(chan struct{})}
+	l.CallSoon(c.readable)
+	done := make(chan error, 1)
+	go func() { done <- l.Run() }()
+	var stalled *loop.StalledError
+	select {
+	case err := <-reports:
+		errors.As(err, &stalled)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the watchdog reported nothing")
+	}
+	close(c.gate)
+	<-done
+	if stalled == nil || !strings.HasSuffix(stalled.File, "watchdog_test.go") || stalled.Line == 1 {
+		t.Errorf("StalledError = %+v, want the method's place in watchdog_test.go", stalled)
+	}
+}
