@@ -114,6 +114,7 @@ var pollerStages = []struct {
 		{"NegativeFdRefused", checkNegativeFdRefused},
 		{"AtMaxFDRefused", checkAtMaxFDRefused},
 		{"BelowMaxFDWatched", checkBelowMaxFDWatched},
+		{"DropAtMaxFDDoesNothing", checkDropAtMaxFDDoesNothing},
 	}},
 	{"9-Close", []pollerCheck{
 		{"CloseReturnsNil", checkCloseReturnsNil},

@@ -165,6 +165,22 @@ func checkAtMaxFDRefused(h *pollerHarness) {
 	h.expectWait(h.s.patience, []loop.Event{{FD: r, Events: readable}}, fmt.Sprintf("fd %d was refused; the pipe got a byte", high))
 }
 
+// checkDropAtMaxFDDoesNothing: dropping an fd that was never registered does
+// nothing, and that includes an fd the poller could never have watched. A
+// Register that checks the limit before it looks at ev refuses the drop.
+func checkDropAtMaxFDDoesNothing(h *pollerHarness) {
+	max := h.maxFD()
+	r, _ := h.pipe()
+	high, err := h.dupAtLeast(r, max)
+	if err != nil {
+		h.t.Skipf("cannot make an fd at or above MaxFD() = %d: %v (raise the limit with ulimit -n)", max, err)
+	}
+	if err := h.tryRegister(high, 0); err != nil {
+		h.fatalf("Register(%d, 0) = %v, want nil: dropping an fd that is not registered does nothing, "+
+			"whatever its number (check ev == 0 before the FD_SETSIZE limit)", high, err)
+	}
+}
+
 func checkBelowMaxFDWatched(h *pollerHarness) {
 	max := h.maxFD()
 	r, w := h.pipe()
