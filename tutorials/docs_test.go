@@ -371,14 +371,11 @@ func TestDocsHintLinksResolve(t *testing.T) {
 	}
 }
 
-func TestDocsStepContent(t *testing.T) {
-	m := loadManifest(t)
-	for _, s := range m.Steps {
-		for _, err := range s.CheckContent(".") {
-			t.Error(err)
-		}
-	}
-}
+// The content rules of each step (TODO markers in the skeletons, hints per
+// hole, README sections) are checked by make tutorials-check
+// (stepcheck's content stage), not here: a student who has filled a
+// step's holes has, rightly, no TODO markers left, and go test ./...
+// must still pass for them.
 
 // timetableRow finds a row of the workshop's timetable: "| 0:10–0:30 |
 // 01, 02 | ...", the second column naming the steps of the block: "01, 02"

@@ -44,8 +44,10 @@ func (p *Poller) MaxFD() int { return unix.FD_SETSIZE }
 // changes: the kernel hears of it at the next Wait.
 func (p *Poller) Register(fd int, ev loop.Events) error {
 	// In this order: after Close, an error wrapping loop.ErrClosed; a
-	// negative fd, an error; ev == 0, drop fd; fd >= unix.FD_SETSIZE, an
-	// error that names fd; else remember ev for fd.
+	// negative fd, an error; ev == 0, drop fd (dropping an fd that was
+	// never registered does nothing, whatever its number, so this comes
+	// before the limit); fd >= unix.FD_SETSIZE, an error that names fd;
+	// else remember ev for fd.
 	panic("TODO(step03): Register: keep ev for fd in p.interest; 0 drops fd; refuse fd < 0 and fd >= FD_SETSIZE")
 }
 

@@ -160,7 +160,7 @@ func (s Step) checkHints(dir string) []error {
 	if count != s.Exercise.Hints {
 		errs = append(errs, fmt.Errorf("%s/hints.md: %d hint sections found, steps.json says %d", s.Dir, count, s.Exercise.Hints))
 	}
-	if !strings.Contains(text, notImplementedOK) {
+	if s.Exercise.Skeleton != Mistake && !strings.Contains(text, notImplementedOK) {
 		errs = append(errs, fmt.Errorf("%s/hints.md: does not quote %q, the message a skeleton's hole gives", s.Dir, notImplementedOK))
 	}
 	for _, mu := range s.Exercise.Mutants {
@@ -186,7 +186,11 @@ func (s Step) checkTodos(dir string) []error {
 			files[h.File] = string(data)
 		}
 		if !strings.Contains(files[h.File], tag+": "+h.Name+":") {
-			errs = append(errs, fmt.Errorf("%s/%s: no panic(%q) for hole %s", s.Dir, h.File, tag+": "+h.Name+": ...", h.Name))
+			marker := fmt.Sprintf("panic(%q)", tag+": "+h.Name+": ...")
+			if s.Exercise.Skeleton == Mistake {
+				marker = fmt.Sprintf("comment %q", "// "+tag+": "+h.Name+": ...")
+			}
+			errs = append(errs, fmt.Errorf("%s/%s: no %s for hole %s", s.Dir, h.File, marker, h.Name))
 		}
 	}
 	// Every TODO of the skeleton is this step's: a TODO(step02) left in

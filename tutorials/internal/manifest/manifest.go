@@ -54,7 +54,18 @@ type Exercise struct {
 	Mutants  []Mutant `json:"mutants"`
 	// Hints is the number of hint sections hints.md has: three per hole.
 	Hints int `json:"hints"`
+	// Skeleton says what the untouched exercise/ is. Empty (the default):
+	// each hole panics with its TODO. Mistake: the skeleton runs, and
+	// makes the very mistake the step is about (the pitfall steps: a
+	// blocking call in a callback, a deadlock); its checks fail with the
+	// message of the kit's detector, and each hole is marked by a
+	// "TODO(stepNN): Name: ..." comment instead of a panic.
+	Skeleton string `json:"skeleton,omitempty"`
 }
+
+// Mistake is the Skeleton of a step whose skeleton makes the step's
+// mistake rather than panic.
+const Mistake = "mistake"
 
 // A Hole is one function of the skeleton the student fills in. Its name
 // appears in the skeleton's panic ("TODO(step03): Register: ..."), and
@@ -198,6 +209,9 @@ func (e *Exercise) validate(where string, written bool) []error {
 	}
 	if e.Package == "" || len(e.Holes) == 0 || len(e.MustFail) == 0 {
 		errs = append(errs, fmt.Errorf("%s: a written exercise needs a package, holes and must_fail tests", where))
+	}
+	if e.Skeleton != "" && e.Skeleton != Mistake {
+		errs = append(errs, fmt.Errorf("%s: skeleton %q, want %q or none", where, e.Skeleton, Mistake))
 	}
 	if e.Hints != 3*len(e.Holes) {
 		errs = append(errs, fmt.Errorf("%s: hints = %d, want 3 per hole (%d holes)", where, e.Hints, len(e.Holes)))

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/loopkit/loopkit/loop"
 )
 
 func TestShortName(t *testing.T) {
@@ -60,4 +62,30 @@ func TestCallTurnsATODOIntoAnError(t *testing.T) {
 		}
 	}()
 	Call(func() error { panic("boom") })
+}
+
+func TestReportedWordsATODOPanicOfACallback(t *testing.T) {
+	var reported []string
+	l, err := loop.New(loop.WithErrorHandler(func(err error) { reported = append(reported, Reported(err).Error()) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	l.CallSoon(hole)
+	l.CallSoon(func() { panic("boom") })
+	if err := l.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if len(reported) != 2 {
+		t.Fatalf("the loop reported %d errors, want 2: %q", len(reported), reported)
+	}
+	if want := "hole is not implemented yet (TODO(step03) in todo/todo_test.go:"; !strings.HasPrefix(reported[0], want) {
+		t.Errorf("Reported(the TODO panic) = %q, want it to start %q", reported[0], want)
+	}
+	if !strings.Contains(reported[1], "callback panicked: boom") {
+		t.Errorf("Reported(another panic) = %q, want the loop's own error", reported[1])
+	}
+	if err := errors.New("x"); Reported(err) != err {
+		t.Error("Reported changed an error that is not a panic")
+	}
 }

@@ -1,0 +1,302 @@
+// Package netconn makes a socket on the kit's loop a net.Conn and a
+// net.Listener, so that code written for package net (bufio.Scanner,
+// net/http) runs on the hand-written loop unchanged: you finish it in
+// tutorial step 09. Fill in the functions of socket.go that panic with
+// TODO(step09); go test ./tutorials/09-netconn checks them.
+//
+// It is the Go counterpart of gevent's monkey-patching. gevent replaces
+// Python's socket module with one whose calls yield to the hub; Go code is
+// written against interfaces, so implementing them is enough. Each
+// blocking call of a goroutine (net/http starts one per connection)
+// becomes a request handed to the loop with CallSoonThreadSafe: the loop
+// tries the system call, and if it would block, keeps the request until
+// the fd is ready, or its deadline (a loop timer) passes, or the socket is
+// closed. Then the goroutine gets the outcome over a channel. Every wait
+// is still the loop's one poll.
+//
+// The kit's package coroutines does the same in goroutine mode
+// (coroutines/netconn.go), with fewer allocations and a waiter kept
+// between calls. Read it after this one.
+package netconn
+
+import (
+	"errors"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/loopkit/loopkit/internal/sock"
+	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/timers"
+)
+
+// A socket is what Conn and Listener share: an fd on a loop, and for each
+// direction the call waiting there and the deadline. Its methods run on
+// the loop goroutine, except those of its gate.
+type socket struct {
+	// Set by newSocket, then read-only.
+	loop *loop.Loop
+	fd   int
+	gate gate
+
+	// Owned by the loop goroutine.
+	read, write direction
+	//lint:ignore U1000 start, setDeadline and closeOnLoop, your part, use it
+	closed bool
+}
+
+// A direction is one way through a socket: reading (or accepting), or
+// writing.
+type direction struct {
+	writing  bool     // waits for writability, not readability
+	pending  *request // the call waiting for the fd, or nil
+	watching bool     // the loop has our waiter for the fd
+	//lint:ignore U1000 setDeadline and closeOnLoop, your part, use it
+	timer *timers.Timer // fires at the deadline, or nil
+	//lint:ignore U1000 start and setDeadline, your part, use it
+	expired bool   // the deadline has passed: calls fail until it moves
+	readyFn func() // s.ready(d), made once
+}
+
+// A request is one blocking call, handed by a goroutine to the loop.
+type request struct {
+	attempt func() error // the system call; unix.EAGAIN: wait for the fd
+	done    chan struct{}
+	once    sync.Once
+	err     error
+}
+
+func newRequest(attempt func() error) *request {
+	return &request{attempt: attempt, done: make(chan struct{})}
+}
+
+// finish ends the request with err and releases the goroutine waiting
+// for it. It happens once: later calls do nothing.
+func (r *request) finish(err error) {
+	r.once.Do(func() {
+		r.err = err
+		close(r.done)
+	})
+}
+
+func newSocket(l *loop.Loop, fd int) *socket {
+	s := &socket{loop: l, fd: fd, write: direction{writing: true}}
+	s.read.readyFn = func() { s.ready(&s.read) }
+	s.write.readyFn = func() { s.ready(&s.write) }
+	s.gate.release = l.Hold() // the loop runs while the socket is open
+	return s
+}
+
+// errPanicked is the error of a call whose loop side panicked; the loop
+// reports the panic itself.
+var errPanicked = errors.New("netconn: the loop's side of this call panicked (the loop's error handler has the panic)")
+
+// call hands r to the loop, to start in direction d, and waits until it
+// is finished. It runs on the caller's goroutine.
+func (s *socket) call(d *direction, r *request) error {
+	if !s.gate.enter() {
+		return net.ErrClosed
+	}
+	defer s.gate.exit()
+	err := s.loop.CallSoonThreadSafe(func() {
+		ok := false
+		defer func() {
+			if !ok {
+				r.finish(errPanicked) // then the panic goes on, to the loop
+			}
+		}()
+		s.start(d, r)
+		ok = true
+	})
+	if err != nil {
+		return err
+	}
+	<-r.done
+	return r.err
+}
+
+// start starts r, a call in direction d, on the loop goroutine: a closed
+// socket or a passed deadline fails it at once; else the system call is
+// tried, and if it would block, r waits in d for the fd to be ready.
+func (s *socket) start(d *direction, r *request) {
+	// In this order: a closed socket (s.closed) finishes r with
+	// net.ErrClosed; a passed deadline (d.expired) with
+	// os.ErrDeadlineExceeded, even if data is waiting. Then try the system
+	// call, r.attempt(): unless it says sock.WouldBlock, finish r with its
+	// error. Else give the loop d's waiter (s.watch(d)) and leave r in
+	// d.pending: ready retries it when the fd is ready.
+	panic("TODO(step09): start: fail r if the socket is closed or d's deadline passed; try r.attempt(); if it would block, watch d and keep r in d.pending")
+}
+
+// ready is the loop waiter of direction d: the fd is ready (or has an
+// error, which the system call will return). It retries the pending call;
+// if that would block again, the call goes on waiting.
+func (s *socket) ready(d *direction) {
+	r := d.pending
+	if r == nil {
+		s.unwatch(d)
+		return
+	}
+	err := r.attempt()
+	if sock.WouldBlock(err) {
+		return // a wake-up for nothing: wait on
+	}
+	d.pending = nil
+	s.unwatch(d)
+	r.finish(err)
+}
+
+// setDeadline sets direction d's deadline to t, on the loop goroutine: the
+// zero time removes it; a time not after the loop's now has passed
+// already; a later one is a loop timer. A new deadline replaces the old
+// one, even while a call waits.
+func (s *socket) setDeadline(d *direction, t time.Time) {
+	// Cancel d's timer, if it has one, and clear d.expired. Then: the
+	// zero t, nothing more; t not after s.loop.Now(), the deadline has
+	// passed (s.expire(d)); else a loop timer, d.timer =
+	// s.loop.CallAt(t, ...), whose callback forgets the timer and
+	// expires d.
+	panic("TODO(step09): setDeadline: cancel the old timer; zero: none; passed: expire now; future: a loop timer (CallAt) that expires d")
+}
+
+// expire marks d's deadline passed and fails the call waiting there.
+//
+//lint:ignore U1000 setDeadline, your part, calls it
+func (s *socket) expire(d *direction) {
+	d.expired = true
+	if r := d.pending; r != nil {
+		d.pending = nil
+		s.unwatch(d)
+		r.finish(os.ErrDeadlineExceeded)
+	}
+}
+
+// closeOnLoop closes the socket on the loop goroutine: the calls waiting in
+// either direction fail with net.ErrClosed, the timers and waiters go,
+// then the fd is closed.
+func (s *socket) closeOnLoop() error {
+	// Once: a second call returns net.ErrClosed. Mark the socket closed;
+	// for each direction, cancel its timer, take its waiter back
+	// (s.unwatch), and finish its pending call with net.ErrClosed; then
+	// close the fd (unix.Close), and return that error, as
+	// os.NewSyscallError("close", err).
+	panic("TODO(step09): closeOnLoop: mark closed; per direction cancel the timer, unwatch, fail the pending call with net.ErrClosed; then close the fd")
+}
+
+// watch gives the loop d's waiter for the fd, if it does not have it.
+//
+//lint:ignore U1000 start, your part, calls it
+func (s *socket) watch(d *direction) error {
+	if d.watching {
+		return nil
+	}
+	add := s.loop.AddReader
+	if d.writing {
+		add = s.loop.AddWriter
+	}
+	if err := add(s.fd, d.readyFn); err != nil {
+		return err
+	}
+	d.watching = true
+	return nil
+}
+
+// unwatch takes d's waiter back from the loop.
+func (s *socket) unwatch(d *direction) {
+	if !d.watching {
+		return
+	}
+	d.watching = false
+	if d.writing {
+		s.loop.RemoveWriter(s.fd)
+	} else {
+		s.loop.RemoveReader(s.fd)
+	}
+}
+
+// closeSocket runs closeOnLoop on the loop and waits for it, once: later calls
+// get net.ErrClosed.
+func (s *socket) closeSocket() error {
+	if !s.gate.enterClose() {
+		return net.ErrClosed
+	}
+	defer s.gate.exit()
+	r := newRequest(nil)
+	err := s.loop.CallSoonThreadSafe(func() {
+		ok := false
+		defer func() {
+			if !ok {
+				r.finish(errPanicked)
+			}
+		}()
+		r.finish(s.closeOnLoop())
+		ok = true
+	})
+	if err != nil {
+		return err
+	}
+	<-r.done
+	return r.err
+}
+
+// postDeadline hands a new deadline to the loop without waiting: the calls
+// the goroutine makes afterwards are queued after it, and see it.
+func (s *socket) postDeadline(d *direction, t time.Time) error {
+	if !s.gate.enter() {
+		return net.ErrClosed
+	}
+	err := s.loop.CallSoonThreadSafe(func() {
+		defer s.gate.exit()
+		s.setDeadline(d, t)
+	})
+	if err != nil {
+		s.gate.exit()
+	}
+	return err
+}
+
+// A gate counts the calls in flight on a socket, so that the loop is let
+// go (its Hold released) only once the socket is closed and the last call
+// has returned: a call that got in is sure to find the loop running.
+type gate struct {
+	release func()
+
+	mu     sync.Mutex // guards the fields below
+	closed bool
+	calls  int
+}
+
+// enter counts a call in, or reports false if the socket is closed.
+func (g *gate) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.calls++
+	return true
+}
+
+// enterClose marks the socket closed and counts Close in, or reports false
+// if it was closed already.
+func (g *gate) enterClose() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.closed = true
+	g.calls++
+	return true
+}
+
+// exit counts a call out; the last out of a closed socket lets the loop go.
+func (g *gate) exit() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.calls--
+	if g.closed && g.calls == 0 {
+		g.release()
+	}
+}
