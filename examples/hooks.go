@@ -30,7 +30,7 @@ type Hooks struct {
 // default), its errors going to onError (nil: standard error), with the
 // LoopOptions; then it hands the loop to OnLoop.
 func (h Hooks) NewLoop(backend string, onError func(error)) (*loop.Loop, error) {
-	opts := append([]loop.Option{loop.WithBackend(backend), loop.WithErrorHandler(orPrint(onError))}, h.LoopOptions...)
+	opts := append([]loop.Option{loop.WithBackend(backend), loop.WithErrorHandler(OrPrint(onError))}, h.LoopOptions...)
 	l, err := loop.New(opts...)
 	if err != nil {
 		return nil, err

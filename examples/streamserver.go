@@ -39,7 +39,7 @@ func ServeStream(addr string, onError func(error), handle func(net.Conn)) (*Stre
 	if err != nil {
 		return nil, err
 	}
-	s := &StreamServer{listener: l, handle: handle, onError: orPrint(onError), conns: make(map[net.Conn]struct{})}
+	s := &StreamServer{listener: l, handle: handle, onError: OrPrint(onError), conns: make(map[net.Conn]struct{})}
 	s.handlers.Add(1)
 	go s.acceptLoop()
 	return s, nil
@@ -112,8 +112,10 @@ func (s *StreamServer) serve(c net.Conn) {
 	s.handle(c)
 }
 
-// orPrint returns onError, or a handler that prints to standard error.
-func orPrint(onError func(error)) func(error) {
+// OrPrint returns onError, or, if it is nil, a handler that prints to
+// standard error as the loop's default does. Every style and program of
+// examples sends its errors through it.
+func OrPrint(onError func(error)) func(error) {
 	if onError != nil {
 		return onError
 	}

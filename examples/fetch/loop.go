@@ -2,8 +2,8 @@ package fetch
 
 import (
 	"fmt"
-	"os"
 
+	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
 )
 
@@ -13,10 +13,7 @@ import (
 // once the loop has run, before it is closed. Errors of the loop go to
 // cfg.OnError.
 func onLoop(cfg Config, start func(l *loop.Loop) (after func())) {
-	report := cfg.OnError
-	if report == nil {
-		report = func(err error) { fmt.Fprintf(os.Stderr, "loopkit: %v\n", err) }
-	}
+	report := examples.OrPrint(cfg.OnError)
 	l, err := cfg.NewLoop(cfg.Backend, report)
 	if err != nil {
 		report(err)

@@ -89,8 +89,6 @@ func (h *pollerHarness) call(name string, bound time.Duration, hangReason string
 	r := guard(bound, prepare, fn)
 	if !r.returned {
 		h.stuck = true
-	}
-	if !r.returned {
 		h.fatalf("%s", hung(name, bound, hangReason))
 	}
 	if msg := r.describe(name, bound); msg != "" {
