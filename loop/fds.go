@@ -17,14 +17,14 @@ import (
 // error here, naming the fd: select's FD_SETSIZE, epoll's EPERM for a regular
 // file.
 func (l *Loop) AddReader(fd int, fn func()) error {
-	return l.addWaiter("AddReader", fd, fn, waiters.Read, l.waiters.AddReader)
+	return l.addWaiter("AddReader", fd, fn, waiters.Readable, l.waiters.AddReader)
 }
 
 // AddWriter makes fn the writer of fd: the loop calls it each iteration in
 // which fd is writable (or has an error or hang-up) until RemoveWriter.
 // Otherwise as AddReader.
 func (l *Loop) AddWriter(fd int, fn func()) error {
-	return l.addWaiter("AddWriter", fd, fn, waiters.Write, l.waiters.AddWriter)
+	return l.addWaiter("AddWriter", fd, fn, waiters.Writable, l.waiters.AddWriter)
 }
 
 // RemoveReader removes the reader of fd and reports whether there was one.
@@ -43,13 +43,13 @@ func (l *Loop) RemoveWriter(fd int) bool {
 // addWaiter is AddReader and AddWriter: check the call, tell the poller if
 // fd's interest grows, and only once the poller agreed, add the waiter. A
 // waiter that replaces another changes no interest and costs no system call.
-func (l *Loop) addWaiter(method string, fd int, fn func(), dir waiters.Interest, add func(int, func()) uint64) error {
+func (l *Loop) addWaiter(method string, fd int, fn func(), dir waiters.Events, add func(int, func()) uint64) error {
 	if err := l.checkAdd(method, fd, fn); err != nil {
 		return err
 	}
-	before := l.waiters.Interest(fd)
+	before := l.waiters.Events(fd)
 	if now := before | dir; now != before {
-		if err := l.poller.Register(fd, Events(now)); err != nil {
+		if err := l.poller.Register(fd, now); err != nil {
 			return fmt.Errorf("loop: %s(%d): %w", method, fd, err)
 		}
 	}
@@ -64,7 +64,7 @@ func (l *Loop) removeWaiter(method string, fd int, remove func(int) bool) bool {
 	if l.closed {
 		return false
 	}
-	before := l.waiters.Interest(fd)
+	before := l.waiters.Events(fd)
 	if !remove(fd) {
 		return false
 	}
@@ -109,12 +109,12 @@ func (l *Loop) checkAdd(method string, fd int, fn func()) error {
 // number reused: the removal fails, and the new fd is never watched. Told at
 // once, the removal happens while the fd is still open (callers remove, then
 // close), and any refusal is returned to the call that caused it.
-func (l *Loop) syncInterest(fd int, before waiters.Interest) error {
-	now := l.waiters.Interest(fd)
+func (l *Loop) syncInterest(fd int, before waiters.Events) error {
+	now := l.waiters.Events(fd)
 	if now == before {
 		return nil
 	}
-	return l.poller.Register(fd, Events(now))
+	return l.poller.Register(fd, now)
 }
 
 // checkGoroutine reports a loop method called from another goroutine while

@@ -47,36 +47,16 @@ type Poller interface {
 	Close() error
 }
 
-// Events is a set of readiness conditions.
-type Events uint8
+// Events is a set of readiness conditions: Readable, Writable, both or
+// neither (0). It is the type package waiters keeps per fd, so the set of
+// events a poller is told to wait for is the waiters' table itself.
+type Events = waiters.Events
 
-// The conditions a waiter can wait for. They equal waiters.Read and
-// waiters.Write.
+// The conditions a waiter can wait for.
 const (
-	Readable Events = 1 << iota
-	Writable
+	Readable = waiters.Readable
+	Writable = waiters.Writable
 )
-
-// String returns "Readable", "Writable", "Readable|Writable" or "0".
-func (ev Events) String() string {
-	var parts []string
-	if ev&Readable != 0 {
-		parts = append(parts, "Readable")
-	}
-	if ev&Writable != 0 {
-		parts = append(parts, "Writable")
-	}
-	if rest := ev &^ (Readable | Writable); rest != 0 {
-		parts = append(parts, fmt.Sprintf("Events(%#x)", uint8(rest)))
-	}
-	if len(parts) == 0 {
-		return "0"
-	}
-	return strings.Join(parts, "|")
-}
-
-// The loop converts waiters.Interest to Events by value: keep them equal.
-var _ = [1]struct{}{}[Readable^Events(waiters.Read)+Writable^Events(waiters.Write)]
 
 // An Event says that FD is ready for Events.
 type Event struct {

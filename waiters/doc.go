@@ -8,7 +8,7 @@
 // loop must turn each answer into a call of the code that was waiting for
 // it, and it must tell the poller which fds to watch, for which direction.
 // A Set does both jobs: it maps an fd to its read waiter and its write
-// waiter, and from them it derives the fd's Interest, the directions the
+// waiter, and from them it derives the fd's Events, the directions the
 // poller should watch.
 //
 // # One reader and one writer per fd
@@ -20,8 +20,8 @@
 // calls, not on what the program meant. A front end in which several
 // parties wait for one fd (two coroutines writing to one socket) queues
 // them itself and installs one waiter that serves the queue. Keeping the
-// rule here makes Interest a plain function of the table: Read if fd has a
-// reader, Write if it has a writer.
+// rule here makes Events a plain function of the table: Readable if fd has a
+// reader, Writable if it has a writer.
 //
 // # Generations: stale events and fd reuse
 //
@@ -55,7 +55,7 @@
 // The Set only records; it makes no syscall. The loop applies each change
 // of an fd's interest to its poller as it happens: after AddReader,
 // RemoveWriter and the like it calls the poller's Register with the fd's
-// new Interest. What that costs depends on the backend. select and poll
+// new Events. What that costs depends on the backend. select and poll
 // keep no state in the kernel: they rebuild their fd sets (an fd_set
 // bitmap, a pollfd array) from the registered interest on every Wait, so a
 // change costs nothing until then and every Wait costs time in proportion

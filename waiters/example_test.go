@@ -7,14 +7,14 @@ import (
 )
 
 // Example plays the part of the loop: add waiters, derive each fd's
-// Interest for the poller, and drop a stale event by its generation.
+// Events for the poller, and drop a stale event by its generation.
 func Example() {
 	s := waiters.New()
 	s.AddReader(5, func() { fmt.Println("fd 5 is readable") })
 	s.AddWriter(5, func() { fmt.Println("fd 5 is writable") })
 	gen7 := s.AddReader(7, func() { fmt.Println("old fd 7 is readable") })
 	for _, fd := range []int{5, 6, 7} {
-		fmt.Printf("fd %d: interest %v\n", fd, s.Interest(fd))
+		fmt.Printf("fd %d: interest %v\n", fd, s.Events(fd))
 	}
 	fmt.Println("waiters:", s.Len())
 
@@ -34,9 +34,9 @@ func Example() {
 		w.Func()
 	}
 	// Output:
-	// fd 5: interest Read|Write
+	// fd 5: interest Readable|Writable
 	// fd 6: interest 0
-	// fd 7: interest Read
+	// fd 7: interest Readable
 	// waiters: 3
 	// stale event for fd 7 dropped
 	// fd 5 is readable

@@ -5,30 +5,28 @@ import (
 	"strings"
 )
 
-// Interest says which directions of an fd have a waiter: Read, Write, both
-// (Read|Write) or neither (0). The loop hands it to its poller as the events
-// to wait for on that fd.
-type Interest uint8
+// Events says which directions of an fd have a waiter: Readable, Writable,
+// both (Readable|Writable) or neither (0). The loop hands it to its poller
+// as the events to wait for on that fd; loop.Events is this type.
+type Events uint8
 
-// The two directions. Their values equal loop.Readable and loop.Writable, so
-// the loop converts one type to the other without a table.
+// The two directions.
 const (
-	Read Interest = 1 << iota
-	Write
+	Readable Events = 1 << iota
+	Writable
 )
 
-// String returns "Read", "Write", "Read|Write" or "0", the way loop.Events
-// prints.
-func (in Interest) String() string {
+// String returns "Readable", "Writable", "Readable|Writable" or "0".
+func (ev Events) String() string {
 	var parts []string
-	if in&Read != 0 {
-		parts = append(parts, "Read")
+	if ev&Readable != 0 {
+		parts = append(parts, "Readable")
 	}
-	if in&Write != 0 {
-		parts = append(parts, "Write")
+	if ev&Writable != 0 {
+		parts = append(parts, "Writable")
 	}
-	if rest := in &^ (Read | Write); rest != 0 {
-		parts = append(parts, fmt.Sprintf("Interest(%#x)", uint8(rest)))
+	if rest := ev &^ (Readable | Writable); rest != 0 {
+		parts = append(parts, fmt.Sprintf("Events(%#x)", uint8(rest)))
 	}
 	if len(parts) == 0 {
 		return "0"
@@ -55,7 +53,7 @@ type Waiter struct {
 }
 
 // A Set holds the read and write waiters of every fd: at most one reader and
-// one writer per fd, and from them the Interest of each fd, which the loop
+// one writer per fd, and from them the Events of each fd, which the loop
 // keeps its poller in sync with.
 //
 // The zero Set is empty and ready to use. A Set is not safe for concurrent
@@ -107,16 +105,16 @@ func (s *Set) Reader(fd int) (Waiter, bool) { return get(s.readers, fd) }
 // fd has none. O(1).
 func (s *Set) Writer(fd int) (Waiter, bool) { return get(s.writers, fd) }
 
-// Interest returns the directions of fd that have a waiter. O(1).
-func (s *Set) Interest(fd int) Interest {
-	var in Interest
+// Events returns the directions of fd that have a waiter. O(1).
+func (s *Set) Events(fd int) Events {
+	var ev Events
 	if _, ok := s.Reader(fd); ok {
-		in |= Read
+		ev |= Readable
 	}
 	if _, ok := s.Writer(fd); ok {
-		in |= Write
+		ev |= Writable
 	}
-	return in
+	return ev
 }
 
 // Len returns the number of waiters, readers and writers together. O(1).

@@ -34,12 +34,12 @@ func (st step) apply(t *testing.T, s *Set) string {
 	return ""
 }
 
-func TestSetInterestAndLen(t *testing.T) {
+func TestSetEventsAndLen(t *testing.T) {
 	tests := []struct {
 		name         string
 		steps        []step
 		wantResults  []string
-		wantInterest map[int]Interest // fd -> interest, for every fd 0..9 with one
+		wantInterest map[int]Events // fd -> interest, for every fd 0..9 with one
 		wantLen      int
 	}{
 		{
@@ -51,49 +51,49 @@ func TestSetInterestAndLen(t *testing.T) {
 			name:         "add reader",
 			steps:        []step{{"AddReader", 3}},
 			wantResults:  []string{"AddReader(3)"},
-			wantInterest: map[int]Interest{3: Read},
+			wantInterest: map[int]Events{3: Readable},
 			wantLen:      1,
 		},
 		{
 			name:         "add writer",
 			steps:        []step{{"AddWriter", 0}},
 			wantResults:  []string{"AddWriter(0)"},
-			wantInterest: map[int]Interest{0: Write},
+			wantInterest: map[int]Events{0: Writable},
 			wantLen:      1,
 		},
 		{
 			name:         "reader and writer on one fd",
 			steps:        []step{{"AddReader", 5}, {"AddWriter", 5}},
 			wantResults:  []string{"AddReader(5)", "AddWriter(5)"},
-			wantInterest: map[int]Interest{5: Read | Write},
+			wantInterest: map[int]Events{5: Readable | Writable},
 			wantLen:      2,
 		},
 		{
 			name:         "replace reader counts once",
 			steps:        []step{{"AddReader", 4}, {"AddReader", 4}, {"AddReader", 4}},
 			wantResults:  []string{"AddReader(4)", "AddReader(4)", "AddReader(4)"},
-			wantInterest: map[int]Interest{4: Read},
+			wantInterest: map[int]Events{4: Readable},
 			wantLen:      1,
 		},
 		{
 			name:         "replace writer counts once",
 			steps:        []step{{"AddWriter", 4}, {"AddWriter", 4}},
 			wantResults:  []string{"AddWriter(4)", "AddWriter(4)"},
-			wantInterest: map[int]Interest{4: Write},
+			wantInterest: map[int]Events{4: Writable},
 			wantLen:      1,
 		},
 		{
 			name:         "remove reader leaves writer",
 			steps:        []step{{"AddReader", 7}, {"AddWriter", 7}, {"RemoveReader", 7}},
 			wantResults:  []string{"AddReader(7)", "AddWriter(7)", "RemoveReader(7) = true"},
-			wantInterest: map[int]Interest{7: Write},
+			wantInterest: map[int]Events{7: Writable},
 			wantLen:      1,
 		},
 		{
 			name:         "remove writer leaves reader",
 			steps:        []step{{"AddReader", 7}, {"AddWriter", 7}, {"RemoveWriter", 7}},
 			wantResults:  []string{"AddReader(7)", "AddWriter(7)", "RemoveWriter(7) = true"},
-			wantInterest: map[int]Interest{7: Read},
+			wantInterest: map[int]Events{7: Readable},
 			wantLen:      1,
 		},
 		{
@@ -118,14 +118,14 @@ func TestSetInterestAndLen(t *testing.T) {
 				"RemoveReader(0) = false", "RemoveWriter(0) = false", "RemoveReader(-1) = false", "RemoveWriter(1048576) = false",
 				"AddReader(3)", "RemoveReader(4) = false", "RemoveWriter(3) = false", "RemoveReader(2) = false",
 			},
-			wantInterest: map[int]Interest{3: Read},
+			wantInterest: map[int]Events{3: Readable},
 			wantLen:      1,
 		},
 		{
 			name:         "several fds",
 			steps:        []step{{"AddReader", 3}, {"AddWriter", 4}, {"AddReader", 9}, {"AddWriter", 9}, {"RemoveReader", 3}},
 			wantResults:  []string{"AddReader(3)", "AddWriter(4)", "AddReader(9)", "AddWriter(9)", "RemoveReader(3) = true"},
-			wantInterest: map[int]Interest{4: Write, 9: Read | Write},
+			wantInterest: map[int]Events{4: Writable, 9: Readable | Writable},
 			wantLen:      3,
 		},
 	}
@@ -140,7 +140,7 @@ func TestSetInterestAndLen(t *testing.T) {
 				t.Errorf("results (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.wantInterest, interests(t, s, 10)); diff != "" {
-				t.Errorf("Interest of fds 0..9 (-want +got):\n%s", diff)
+				t.Errorf("Events of fds 0..9 (-want +got):\n%s", diff)
 			}
 			if s.Len() != tt.wantLen {
 				t.Errorf("Len() = %d, want %d", s.Len(), tt.wantLen)
@@ -149,21 +149,21 @@ func TestSetInterestAndLen(t *testing.T) {
 	}
 }
 
-// interests returns the Interest of every fd below n that has one, checking
-// on the way that Interest agrees with Reader and Writer.
-func interests(t *testing.T, s *Set, n int) map[int]Interest {
+// interests returns the Events of every fd below n that has one, checking
+// on the way that Events agrees with Reader and Writer.
+func interests(t *testing.T, s *Set, n int) map[int]Events {
 	t.Helper()
-	var m map[int]Interest
+	var m map[int]Events
 	for fd := range n {
-		in := s.Interest(fd)
+		in := s.Events(fd)
 		_, r := s.Reader(fd)
 		_, w := s.Writer(fd)
-		if r != (in&Read != 0) || w != (in&Write != 0) {
+		if r != (in&Readable != 0) || w != (in&Writable != 0) {
 			t.Errorf("Interest(%d) = %v, but Reader found %v and Writer found %v", fd, in, r, w)
 		}
 		if in != 0 {
 			if m == nil {
-				m = map[int]Interest{}
+				m = map[int]Events{}
 			}
 			m[fd] = in
 		}
@@ -280,13 +280,13 @@ func TestHighFDGrowsSlices(t *testing.T) {
 	if got := len(s.readers); got != grown {
 		t.Errorf("len(readers) after AddReader(10) = %d, want %d as before", got, grown)
 	}
-	got := map[int]Interest{}
+	got := map[int]Events{}
 	for _, fd := range []int{0, 10, high - 1, high, high + 1, high + 5, high + 6} {
-		got[fd] = s.Interest(fd)
+		got[fd] = s.Events(fd)
 	}
-	want := map[int]Interest{0: 0, 10: Read, high - 1: 0, high: Read, high + 1: 0, high + 5: Write, high + 6: 0}
+	want := map[int]Events{0: 0, 10: Readable, high - 1: 0, high: Readable, high + 1: 0, high + 5: Writable, high + 6: 0}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Interest (-want +got):\n%s", diff)
+		t.Errorf("Events (-want +got):\n%s", diff)
 	}
 	if s.Len() != 3 {
 		t.Errorf("Len() = %d, want 3", s.Len())
@@ -310,8 +310,8 @@ func TestBadAddPanics(t *testing.T) {
 				if recover() == nil {
 					t.Errorf("no panic")
 				}
-				if s.Len() != 0 || s.Interest(3) != 0 {
-					t.Errorf("after the panic: Len() = %d, Interest(3) = %v; want 0, 0", s.Len(), s.Interest(3))
+				if s.Len() != 0 || s.Events(3) != 0 {
+					t.Errorf("after the panic: Len() = %d, Interest(3) = %v; want 0, 0", s.Len(), s.Events(3))
 				}
 			}()
 			tt.add(s)
@@ -319,20 +319,20 @@ func TestBadAddPanics(t *testing.T) {
 	}
 }
 
-func TestInterestString(t *testing.T) {
+func TestEventsString(t *testing.T) {
 	tests := []struct {
-		in   Interest
+		in   Events
 		want string
 	}{
 		{0, "0"},
-		{Read, "Read"},
-		{Write, "Write"},
-		{Read | Write, "Read|Write"},
-		{Read | 0x10, "Read|Interest(0x10)"},
+		{Readable, "Readable"},
+		{Writable, "Writable"},
+		{Readable | Writable, "Readable|Writable"},
+		{Readable | 0x10, "Readable|Events(0x10)"},
 	}
 	for _, tt := range tests {
 		if got := tt.in.String(); got != tt.want {
-			t.Errorf("Interest(%d).String() = %q, want %q", uint8(tt.in), got, tt.want)
+			t.Errorf("Events(%d).String() = %q, want %q", uint8(tt.in), got, tt.want)
 		}
 	}
 }
@@ -340,11 +340,11 @@ func TestInterestString(t *testing.T) {
 // TestZeroSetIsUsable checks the promise in Set's doc comment.
 func TestZeroSetIsUsable(t *testing.T) {
 	var s Set
-	if s.RemoveReader(0) || s.Interest(0) != 0 || s.Len() != 0 {
+	if s.RemoveReader(0) || s.Events(0) != 0 || s.Len() != 0 {
 		t.Fatalf("zero Set is not empty")
 	}
-	if gen := s.AddWriter(0, func() {}); gen == 0 || s.Interest(0) != Write || s.Len() != 1 {
-		t.Errorf("zero Set after AddWriter(0): generation %d, Interest %v, Len %d; want >0, Write, 1", gen, s.Interest(0), s.Len())
+	if gen := s.AddWriter(0, func() {}); gen == 0 || s.Events(0) != Writable || s.Len() != 1 {
+		t.Errorf("zero Set after AddWriter(0): generation %d, Events %v, Len %d; want >0, Writable, 1", gen, s.Events(0), s.Len())
 	}
 }
 

@@ -120,7 +120,7 @@ func (l *Loop) addWaiter(method string, fd int, fn func(), add func(int, func())
 	case fd < 0 || fn == nil:
 		return fmt.Errorf("miniloop: %s(%d): need an fd >= 0 and a function", method, fd)
 	}
-	before := l.waiters.Interest(fd)
+	before := l.waiters.Events(fd)
 	add(fd, fn)
 	if err := l.syncInterest(fd, before); err != nil {
 		if method == "AddReader" {
@@ -134,7 +134,7 @@ func (l *Loop) addWaiter(method string, fd int, fn func(), add func(int, func())
 }
 
 func (l *Loop) removeWaiter(method string, fd int, remove func(int) bool) bool {
-	before := l.waiters.Interest(fd)
+	before := l.waiters.Events(fd)
 	if l.closed || !remove(fd) {
 		return false
 	}
@@ -145,8 +145,8 @@ func (l *Loop) removeWaiter(method string, fd int, remove func(int) bool) bool {
 }
 
 // syncInterest tells the poller what fd is waited for now, if that changed.
-func (l *Loop) syncInterest(fd int, before waiters.Interest) error {
-	if now := l.waiters.Interest(fd); now != before {
+func (l *Loop) syncInterest(fd int, before waiters.Events) error {
+	if now := l.waiters.Events(fd); now != before {
 		return l.poller.Register(fd, loop.Events(now))
 	}
 	return nil
