@@ -3,14 +3,19 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // A chart is one SVG file of the report.
@@ -40,7 +45,7 @@ func writeCharts(dir string, r *results) ([]chart, error) {
 			return nil
 		}
 		height := vg.Length(1.6+0.32*float64(rows)) * vg.Inch
-		if err := p.Save(9*vg.Inch, height, filepath.Join(dir, file)); err != nil {
+		if err := save(p, 9*vg.Inch, height, filepath.Join(dir, file)); err != nil {
 			return fmt.Errorf("chart %s: %w", file, err)
 		}
 		out = append(out, chart{title: title, file: file})
@@ -83,6 +88,27 @@ func writeCharts(dir string, r *results) ([]chart, error) {
 	return out, nil
 }
 
+// chartMargin is the blank border of a chart. gonum fits the labels to
+// the canvas by the metrics of its own Liberation font, to the point; a
+// viewer without that font draws them in a wider one, and "1000" at the
+// right end of an axis lost its last digit.
+const chartMargin vg.Length = 12 // points
+
+// save writes p as an SVG of w × h, margins included.
+func save(p *plot.Plot, w, h vg.Length, file string) error {
+	c := vgsvg.New(w, h)
+	p.Draw(draw.Crop(draw.New(c), chartMargin, -chartMargin, chartMargin, -chartMargin))
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := c.WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // bars draws horizontal bars, one group per category (top to bottom in the
 // order given), one bar per series in each group.
 func bars(title, unit string, categories []string, ss []series) *plot.Plot {
@@ -92,7 +118,7 @@ func bars(title, unit string, categories []string, ss []series) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
 	p.X.Label.Text = unit
-	p.X.Min = 0
+	p.X.Min, p.X.Tick.Marker = 0, plainTicks(plot.DefaultTicks{})
 	width := vg.Points(min(14, 140/float64(len(ss))))
 	rev := slices.Clone(categories)
 	slices.Reverse(rev)
@@ -176,11 +202,12 @@ func fetchChart(r *results) *plot.Plot {
 	return bars(fmt.Sprintf("fetch: %d URLs through a pool of %d, %s each (less is better)", r.Settings.URLs, r.Settings.Pool, r.Settings.Delay), "ms", names, []series{{"wall time", vals}})
 }
 
-// pollChart draws ns per iteration against idle fds, one line per backend,
-// both axes logarithmic: a flat line costs nothing per idle fd, a line at
-// 45 degrees costs the same for each. An axis whose figures a log scale
-// cannot show is linear instead (see logScaleFits): a short run measures
-// one count of idle fds, or none at all.
+// pollChart draws ns per iteration against idle fds, one line per backend.
+// Each axis is logarithmic where its figures span a decade or more, from
+// the power of ten below them to the one above, so that both ends carry a
+// label: there a flat line costs nothing per idle fd, a line at 45 degrees
+// the same for each. Otherwise the axis is linear from 0, so that noise of
+// a few per cent looks like a few per cent, not like a cliff.
 func pollChart(figs []pollFigures) *plot.Plot {
 	if len(figs) == 0 {
 		return nil
@@ -210,12 +237,8 @@ func pollChart(figs []pollFigures) *plot.Plot {
 			xs, ys = append(xs, pt.X), append(ys, pt.Y)
 		}
 	}
-	if logScaleFits(xs) {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
-	}
-	if logScaleFits(ys) {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
-	}
+	scaleAxis(&p.X, xs, 1)
+	scaleAxis(&p.Y, ys, legendRoom)
 	return p
 }
 
@@ -231,15 +254,49 @@ func pollPoints(figs []pollFigures, backend string) plotter.XYs {
 	return pts
 }
 
-// logScaleFits reports whether an axis of values can be logarithmic: every
-// value above 0 (a log scale has no place for 0), and at least two
-// different values, since gonum widens the range of one value v to v-1 ..
-// v+1, which for 1 idle fd reaches 0 and panics.
-func logScaleFits(values []float64) bool {
+// legendRoom is how far above the highest figure the y axis of a line
+// chart reaches, leaving the legend in the top left corner a place of its
+// own.
+const legendRoom = 1.3
+
+// scaleAxis makes an axis logarithmic from decade to decade if its values
+// span a decade (see spansDecade), or else linear from 0. It reaches at
+// least top times the largest value.
+func scaleAxis(a *plot.Axis, values []float64, top float64) {
+	if len(values) == 0 {
+		return
+	}
+	if !spansDecade(values) {
+		a.Min, a.Max, a.Tick.Marker = 0, top*slices.Max(values), plainTicks(plot.DefaultTicks{})
+		return
+	}
+	a.Scale, a.Tick.Marker = plot.LogScale{}, plainTicks(plot.LogTicks{})
+	a.Min = math.Pow10(int(math.Floor(math.Log10(slices.Min(values)))))
+	a.Max = math.Pow10(int(math.Ceil(math.Log10(top * slices.Max(values)))))
+}
+
+// plainTicks labels the ticks of m as plain numbers: 25000 rather than
+// 25000.00, 1000000 rather than 1e+06.
+func plainTicks(m plot.Ticker) plot.Ticker {
+	return plot.TickerFunc(func(min, max float64) []plot.Tick {
+		ticks := m.Ticks(min, max)
+		for i, t := range ticks {
+			if t.Label != "" {
+				ticks[i].Label = strconv.FormatFloat(t.Value, 'f', -1, 64)
+			}
+		}
+		return ticks
+	})
+}
+
+// spansDecade reports whether values call for a log axis: every value above
+// 0 (a log scale has no place for 0), and the largest at least ten times
+// the smallest. Closer values read better on a linear axis from 0.
+func spansDecade(values []float64) bool {
 	if len(values) == 0 || slices.Min(values) <= 0 {
 		return false
 	}
-	return slices.Min(values) < slices.Max(values)
+	return slices.Max(values) >= 10*slices.Min(values)
 }
 
 // codeChart draws one bar per program and style.
