@@ -18,7 +18,7 @@ import (
 func (c *Conn) OnClose(fn func(err error)) {
 	c.onClose = fn
 	if c.closed && fn != nil {
-		c.shared.callLater(fn, c.failure)
+		callSoon(c.loop, fn, c.failure)
 	}
 }
 
@@ -90,8 +90,7 @@ func (c *Conn) fail(err error) {
 //   - close the fd (with a reset, for Abort);
 //   - tell every callback that waits: the pending dones, the read callback
 //     (only for a failure), the close callback, all from the loop, later;
-//     a failure no callback waits for goes to the loop's error handler;
-//   - give back the loop's shared buffer.
+//     a failure no callback waits for goes to the loop's error handler.
 func (c *Conn) teardown(failure error, abort bool) {
 	if c.closed {
 		return
@@ -102,7 +101,6 @@ func (c *Conn) teardown(failure error, abort bool) {
 	c.updateWriting()
 	c.closeFD(abort)
 	c.tell(failure)
-	c.shared.release()
 }
 
 // closeFD closes the fd, which the loop no longer watches.
@@ -128,18 +126,18 @@ func (c *Conn) tell(failure error) {
 			err = fmt.Errorf("callbacks: connection to %s aborted with %d bytes unsent: %w", c.remote, c.Buffered(), ErrClosed)
 		}
 		for _, d := range c.dones {
-			c.shared.callLater(d.fn, err)
+			callSoon(c.loop, d.fn, err)
 		}
 		told = true
 	}
 	c.dones, c.out, c.sent = nil, nil, 0
 	if failure != nil && c.onRead != nil && !c.readDone {
 		c.readDone = true
-		c.shared.callLater(c.readFailed, failure)
+		callSoon(c.loop, c.readFailed, failure)
 		told = true
 	}
 	if c.onClose != nil {
-		c.shared.callLater(c.onClose, failure)
+		callSoon(c.loop, c.onClose, failure)
 		told = true
 	}
 	if failure != nil && !told {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"sync"
 
 	"github.com/loopkit/loopkit/internal/sock"
 	"github.com/loopkit/loopkit/loop"
@@ -20,7 +21,6 @@ import (
 type Conn struct {
 	// Set when the connection is made, then read-only.
 	loop       *loop.Loop
-	shared     *shared
 	fd         int
 	remote     netip.AddrPort
 	readableFn func() // c.readable and c.writable, made once, so that
@@ -53,7 +53,7 @@ type Conn struct {
 
 // newConn wraps a connected, non-blocking fd.
 func newConn(l *loop.Loop, fd int, remote netip.AddrPort) *Conn {
-	c := &Conn{loop: l, shared: acquire(l), fd: fd, remote: remote}
+	c := &Conn{loop: l, fd: fd, remote: remote}
 	c.readableFn = c.readable
 	c.writableFn = c.writable
 	return c
@@ -78,9 +78,8 @@ func (c *Conn) RemoteAddr() netip.AddrPort { return c.remote }
 // with the error that broke the connection (a reset wraps
 // unix.ECONNRESET). After io.EOF or an error, fn is not called again.
 //
-// data is valid only during the call: it is the loop's read buffer, which
-// the next read of any connection of the loop overwrites. Copy what you
-// keep. Write may be given data directly: Write copies what it cannot send
+// data is valid only during the call: it is a read buffer that the next
+// read of any connection reuses. Copy what you keep. Write may be given data directly: Write copies what it cannot send
 // at once.
 //
 // A later OnRead replaces fn; OnRead(nil) stops reading, as PauseReading.
@@ -123,18 +122,19 @@ func (c *Conn) updateReading() {
 	}
 }
 
-// readable is the loop's reader of fd. It reads once into the loop's shared
-// buffer and hands what it got to the read callback. That is the hot path:
-// no allocation, one system call; the reader stays registered.
+// readable is the loop's reader of fd. It reads once into a buffer borrowed
+// from readBuffers and hands what it got to the read callback. That is the
+// hot path: no allocation, one system call; the reader stays registered.
 //
 // It reads once, not until EAGAIN: readiness is level-triggered, so bytes
 // left behind bring us back next iteration, after the other ready fds had
 // their turn.
 func (c *Conn) readable() {
-	n, err := sock.Read(c.fd, c.shared.buf)
+	buf := readBuffers.Get().(*[readBufferSize]byte)
+	n, err := sock.Read(c.fd, buf[:])
 	switch {
 	case n > 0:
-		c.onRead(c.shared.buf[:n], nil)
+		c.onRead(buf[:n], nil)
 	case err == nil:
 		c.endOfStream()
 	case sock.WouldBlock(err):
@@ -142,6 +142,7 @@ func (c *Conn) readable() {
 	default:
 		c.fail(fmt.Errorf("callbacks: read from %s: %w", c.remote, os.NewSyscallError("read", err)))
 	}
+	readBuffers.Put(buf) // not deferred: after a panic, the collector takes it
 }
 
 // endOfStream handles the peer's FIN: stop reading (the fd would be readable
@@ -151,4 +152,25 @@ func (c *Conn) endOfStream() {
 	c.readDone = true
 	c.updateReading()
 	c.onRead(nil, io.EOF)
+}
+
+// readBufferSize is the size of a read buffer: 64 KiB, the largest a UDP
+// datagram can be, and enough that a TCP read rarely leaves bytes behind for
+// the next iteration.
+const readBufferSize = 64 << 10
+
+// readBuffers holds the read buffers not in use. A reader borrows one for a
+// read and its callback, then gives it back, so a loop, which runs one
+// callback at a time, keeps one buffer busy however many connections it
+// has. The package doc's Discussion says why a pool and not a buffer per
+// loop or per connection.
+var readBuffers = sync.Pool{New: func() any { return new([readBufferSize]byte) }}
+
+// callSoon queues fn(err) on l's ready queue. It is how callbacks are told
+// what happened inside a call of theirs (a Write that completed at once, a
+// Close): never from inside that call, where the caller's state may be
+// half-changed, always from the loop. It costs the closure: one small
+// allocation.
+func callSoon(l *loop.Loop, fn func(error), err error) {
+	l.CallSoon(func() { fn(err) })
 }

@@ -34,9 +34,9 @@
 //
 // A Conn is a non-blocking fd and two waiters. Its reader is registered
 // with the loop while a read callback is set and reading is not paused;
-// when the fd is readable, the reader reads once into a 64 KiB buffer that
-// all connections of the loop share (shared.go says why that is safe) and
-// calls the read callback with the bytes. Write tries the write system call
+// when the fd is readable, the reader borrows a 64 KiB read buffer, reads
+// once into it, calls the read callback with the bytes, and gives the
+// buffer back (the Discussion below says why). Write tries the write system call
 // at once; only what the kernel does not take is copied to the connection's
 // buffer, and only then is a writer registered, which flushes the buffer as
 // the peer reads and unregisters once it is empty. So an echo server's
@@ -96,6 +96,35 @@
 // outgoing buffer: Node does not either, it only tells you (write returns
 // false); watch Buffered, or use package protocol, which pauses a writer
 // for you.
+//
+// # Discussion: no state per loop
+//
+// This package keeps nothing per loop, so Listen, Dial and ListenPacket
+// take the loop itself. (Package coroutines has a Hub because it does keep
+// state per loop: the coroutines it runs.) The two things that were per
+// loop are owned elsewhere.
+//
+// The read buffer is borrowed from a sync.Pool for one read and its
+// callback. A loop runs one callback at a time, so it keeps one buffer busy
+// however many connections it has, but the loop knows nothing of sockets
+// and has no place to keep one. A buffer per connection would cost 625 MiB
+// for ten thousand idle connections; one allocated per read would hand the
+// garbage collector 64 KiB per event. The pool costs neither: no allocation
+// per read once it holds a buffer, nothing held by an idle connection, a
+// buffer per thread that runs a loop (it caches one per P), and the
+// collector takes back the buffers nobody borrowed for two cycles. That is
+// why the data given to a read callback is valid only during the call.
+// libuv leaves the choice to its caller: uv_read_start takes an alloc
+// callback, which servers answer from a pool or one static buffer.
+//
+// The outcomes a call reports later (a Write's done, OnClose) go to the
+// loop's own ready queue with CallSoon, one closure each. That is an
+// allocation of 32 bytes per Write with a done, as asyncio's call_soon
+// makes a Handle and Node a write request for each; the echo hot path
+// passes no done and allocates nothing. A private queue drained by one
+// loop callback would save that allocation, but it is a second ready queue
+// beside the loop's, with its own order and its own panic handling, and it
+// needs somewhere per loop to live.
 //
 // # What to read next
 //

@@ -21,7 +21,6 @@ import (
 type PacketConn struct {
 	// Set by ListenPacket, then read-only.
 	loop       *loop.Loop
-	shared     *shared
 	fd         int
 	addr       netip.AddrPort
 	readableFn func()
@@ -51,7 +50,7 @@ func ListenPacket(l *loop.Loop, addr string) (*PacketConn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
-	pc := &PacketConn{loop: l, shared: acquire(l), fd: fd, addr: bound}
+	pc := &PacketConn{loop: l, fd: fd, addr: bound}
 	pc.readableFn = pc.readable
 	pc.writableFn = pc.writable
 	return pc, nil
@@ -76,7 +75,7 @@ func (pc *PacketConn) OnReadFrom(fn func(data []byte, from netip.AddrPort, err e
 func (pc *PacketConn) OnClose(fn func(err error)) {
 	pc.onClose = fn
 	if pc.closed && fn != nil {
-		pc.shared.callLater(fn, nil)
+		callSoon(pc.loop, fn, nil)
 	}
 }
 
@@ -85,7 +84,7 @@ func (pc *PacketConn) updateReading() {
 	switch {
 	case want && !pc.reading:
 		if err := pc.loop.AddReader(pc.fd, pc.readableFn); err != nil {
-			pc.shared.callLater(pc.readFailed, fmt.Errorf("callbacks: reading from udp %s: %w", pc.addr, err))
+			callSoon(pc.loop, pc.readFailed, fmt.Errorf("callbacks: reading from udp %s: %w", pc.addr, err))
 			return
 		}
 		pc.reading = true
@@ -95,17 +94,19 @@ func (pc *PacketConn) updateReading() {
 	}
 }
 
-// readable is the loop's reader: one datagram per event, into the loop's
-// shared buffer (64 KiB holds the largest datagram UDP can carry).
+// readable is the loop's reader: one datagram per event, into a borrowed
+// read buffer (64 KiB holds the largest datagram UDP can carry).
 func (pc *PacketConn) readable() {
-	n, from, err := sock.ReadFrom(pc.fd, pc.shared.buf)
+	buf := readBuffers.Get().(*[readBufferSize]byte)
+	n, from, err := sock.ReadFrom(pc.fd, buf[:])
 	switch {
 	case err == nil:
-		pc.onReadFrom(pc.shared.buf[:n], from, nil)
+		pc.onReadFrom(buf[:n], from, nil)
 	case sock.WouldBlock(err):
 	default:
 		pc.onReadFrom(nil, netip.AddrPort{}, fmt.Errorf("callbacks: read from udp %s: %w", pc.addr, os.NewSyscallError("recvfrom", err)))
 	}
+	readBuffers.Put(buf)
 }
 
 // WriteTo sends data as one datagram to to. It never blocks: if the send
@@ -121,7 +122,7 @@ func (pc *PacketConn) WriteTo(data []byte, to netip.AddrPort, done func(error)) 
 		// to done or to the loop's error handler, not to the read callback.
 		err := fmt.Errorf("callbacks: write to udp %s after Close: %w", to, ErrClosed)
 		if done != nil {
-			pc.shared.callLater(done, err)
+			callSoon(pc.loop, done, err)
 		} else {
 			pc.loop.ReportError(err)
 		}
@@ -145,7 +146,7 @@ func (pc *PacketConn) sent(to netip.AddrPort, done func(error), err error) {
 		return
 	}
 	if done != nil {
-		pc.shared.callLater(done, nil)
+		callSoon(pc.loop, done, nil)
 	}
 }
 
@@ -154,9 +155,9 @@ func (pc *PacketConn) sent(to netip.AddrPort, done func(error), err error) {
 func (pc *PacketConn) datagramFailed(done func(error), err error) {
 	switch {
 	case done != nil:
-		pc.shared.callLater(done, err)
+		callSoon(pc.loop, done, err)
 	case pc.onReadFrom != nil && !pc.closing:
-		pc.shared.callLater(pc.readFailed, err)
+		callSoon(pc.loop, pc.readFailed, err)
 	default:
 		pc.loop.ReportError(err)
 	}
@@ -228,7 +229,7 @@ func (pc *PacketConn) Abort() {
 	err := fmt.Errorf("callbacks: udp socket %s aborted before the datagram was sent: %w", pc.addr, ErrClosed)
 	for _, d := range pc.out {
 		if d.done != nil { // without one, dropping is what Abort was asked to do
-			pc.shared.callLater(d.done, err)
+			callSoon(pc.loop, d.done, err)
 		}
 	}
 	pc.out = nil
@@ -259,7 +260,6 @@ func (pc *PacketConn) teardown() {
 	}
 	pc.fd = -1
 	if pc.onClose != nil {
-		pc.shared.callLater(pc.onClose, nil)
+		callSoon(pc.loop, pc.onClose, nil)
 	}
-	pc.shared.release()
 }

@@ -55,7 +55,7 @@ func (c *Conn) Write(data []byte, done func(error)) {
 		data = data[n:]
 		if len(data) == 0 {
 			if done != nil {
-				c.shared.callLater(done, nil)
+				callSoon(c.loop, done, nil)
 			}
 			return
 		}
@@ -95,7 +95,7 @@ func (c *Conn) checkWrite() error {
 func (c *Conn) refuseWrite(done func(error), err error) {
 	switch {
 	case done != nil:
-		c.shared.callLater(done, err)
+		callSoon(c.loop, done, err)
 	case c.failure == nil:
 		c.loop.ReportError(err)
 	}
@@ -120,7 +120,7 @@ func (c *Conn) writeNow(data []byte) (int, error) {
 func (c *Conn) writeFailed(errno error, done func(error)) {
 	err := fmt.Errorf("callbacks: write to %s: %w", c.remote, os.NewSyscallError("write", errno))
 	if done != nil {
-		c.shared.callLater(done, err)
+		callSoon(c.loop, done, err)
 	}
 	c.fail(err)
 }
@@ -188,7 +188,7 @@ func (c *Conn) writable() {
 func (c *Conn) completeDones() {
 	k := 0
 	for k < len(c.dones) && c.dones[k].until <= c.flushed {
-		c.shared.callLater(c.dones[k].fn, nil)
+		callSoon(c.loop, c.dones[k].fn, nil)
 		k++
 	}
 	if k == 0 {

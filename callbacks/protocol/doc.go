@@ -2,8 +2,9 @@
 // connection is a value with one method per event (ConnectionMade,
 // DataReceived, EOFReceived, ConnectionLost), and it acts on the connection
 // through a Transport. It is the style of Twisted (Protocol, ITransport)
-// and of asyncio's Transport and Protocol, built over the same loop as
-// package callbacks.
+// and of asyncio's Transport and Protocol, built on package callbacks: each
+// transport is a callbacks.Conn, and a protocol's methods are called from
+// the Conn's callbacks.
 //
 // # Why objects
 //

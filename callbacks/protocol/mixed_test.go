@@ -14,7 +14,7 @@ import (
 // TestStylesTalkToEachOther runs a callbacks server and a protocol client on
 // one loop, and a protocol server and a callbacks client, each pair
 // exchanging a question and an answer: the two front ends drive the same
-// loop and share its read buffer.
+// loop with the same Conns.
 func TestStylesTalkToEachOther(t *testing.T) {
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		l, _ := testutil.NewLoop(t, backend)

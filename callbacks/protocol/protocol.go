@@ -30,8 +30,8 @@ type Protocol interface {
 	ConnectionMade(t Transport)
 
 	// DataReceived is called with each chunk of bytes read. data is valid
-	// only during the call (it is the loop's read buffer): copy what you
-	// keep. Chunks are cut wherever the network cut them: a message may
+	// only during the call (the next read reuses its buffer): copy what
+	// you keep. Chunks are cut wherever the network cut them: a message may
 	// arrive in pieces, or several in one chunk.
 	DataReceived(data []byte)
 
