@@ -18,6 +18,7 @@ import (
 type Listener struct {
 	// Set by Listen, then read-only.
 	loop       *loop.Loop
+	shared     *shared // held while listening, so that connections coming and going one at a time find the loop's buffer made
 	fd         int
 	addr       netip.AddrPort
 	onAccept   func(*Conn)
@@ -46,38 +47,58 @@ const acceptRetryDelay = 100 * time.Millisecond
 // loop, with each new connection. onAccept typically sets the connection's
 // callbacks (OnRead, OnClose); until then the connection reads nothing. A
 // panic in onAccept aborts the connection it was given (the loop reports
-// the panic), so that no half-served connection stays open.
+// the panic), so that no half-served connection stays open. opts change how
+// the socket is opened (ReusePort).
 //
 // An address in use is an error that names it. An accept that fails (EMFILE
 // when the process is out of fds) is reported to the loop's error handler
 // and accepting pauses for acceptRetryDelay.
-func Listen(l *loop.Loop, addr string, onAccept func(*Conn)) (*Listener, error) {
-	return listen(l, addr, onAccept, sock.Listen)
-}
-
-// ListenReusePort is Listen with SO_REUSEPORT: several listeners, one per
-// loop, each loop on its own OS thread, may listen on the same port, and the
-// kernel spreads new connections among them (n connections on m loops).
-func ListenReusePort(l *loop.Loop, addr string, onAccept func(*Conn)) (*Listener, error) {
-	return listen(l, addr, onAccept, sock.ListenReusePort)
-}
-
-func listen(l *loop.Loop, addr string, onAccept func(*Conn), open func(string) (int, netip.AddrPort, error)) (*Listener, error) {
+func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOption) (*Listener, error) {
 	if onAccept == nil {
 		return nil, fmt.Errorf("callbacks: Listen(%q): nil accept callback", addr)
+	}
+	open := sock.Listen
+	if reusePort(opts) {
+		open = sock.ListenReusePort
 	}
 	fd, bound, err := open(addr)
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
-	ln := &Listener{loop: l, fd: fd, addr: bound, onAccept: onAccept}
+	ln := &Listener{loop: l, shared: acquire(l), fd: fd, addr: bound, onAccept: onAccept}
 	ln.readableFn = ln.acceptReady
 	ln.resumeFn = ln.resume
 	if err := l.AddReader(fd, ln.readableFn); err != nil {
 		unix.Close(fd)
+		ln.shared.release()
 		return nil, fmt.Errorf("callbacks: listen tcp %s: %w", addr, err)
 	}
 	return ln, nil
+}
+
+// A ListenOption changes how Listen (and protocol.Serve) opens its socket.
+type ListenOption func(*listenOptions)
+
+type listenOptions struct {
+	reusePort bool
+}
+
+// ReusePort(true) opens the socket with SO_REUSEPORT: several listeners,
+// one per loop, each loop on its own OS thread, may listen on the same
+// port, and the kernel spreads new connections among them (n connections
+// on m loops). ReusePort(false) is the default; it exists so that a caller
+// can pass a choice made at run time.
+func ReusePort(on bool) ListenOption {
+	return func(o *listenOptions) { o.reusePort = on }
+}
+
+// reusePort reports whether opts ask for SO_REUSEPORT.
+func reusePort(opts []ListenOption) bool {
+	var o listenOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o.reusePort
 }
 
 // Addr returns the address the listener is bound to, with the port the
@@ -99,6 +120,7 @@ func (ln *Listener) Close() error {
 		ln.loop.RemoveReader(ln.fd) // before the close: see Conn.teardown
 	}
 	err := unix.Close(ln.fd)
+	ln.shared.release()
 	if err != nil {
 		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.addr, os.NewSyscallError("close", err))
 	}

@@ -33,19 +33,13 @@ type Listener struct {
 // outside the loop. An address already in use is an error that says so.
 //
 // Listen makes the socket and nothing else, so any goroutine may call it;
-// the Listener's methods then belong to the loop.
-func Listen(h *Hub, addr string) (*Listener, error) {
-	return listen(h, addr, sock.Listen)
-}
-
-// ListenReusePort is Listen with SO_REUSEPORT: several listeners, one per
-// loop, each loop on its own OS thread, may listen on the same port, and the
-// kernel spreads new connections among them (n connections on m loops).
-func ListenReusePort(h *Hub, addr string) (*Listener, error) {
-	return listen(h, addr, sock.ListenReusePort)
-}
-
-func listen(h *Hub, addr string, open func(string) (int, netip.AddrPort, error)) (*Listener, error) {
+// the Listener's methods then belong to the loop. opts change how the
+// socket is opened (ReusePort).
+func Listen(h *Hub, addr string, opts ...ListenOption) (*Listener, error) {
+	open := sock.Listen
+	if reusePort(opts) {
+		open = sock.ListenReusePort
+	}
 	fd, bound, err := open(addr)
 	if err != nil {
 		return nil, fmt.Errorf("coroutines: %w", err)
@@ -53,6 +47,31 @@ func listen(h *Hub, addr string, open func(string) (int, netip.AddrPort, error))
 	ln := &Listener{loop: h.Loop(), fd: fd, addr: bound}
 	ln.acceptor.init(ln.loop, fd, false, "Listener.Accept", "accepting on")
 	return ln, nil
+}
+
+// A ListenOption changes how Listen (and NewStreamServer) opens its socket.
+type ListenOption func(*listenOptions)
+
+type listenOptions struct {
+	reusePort bool
+}
+
+// ReusePort(true) opens the socket with SO_REUSEPORT: several listeners,
+// one per loop, each loop on its own OS thread, may listen on the same
+// port, and the kernel spreads new connections among them (n connections
+// on m loops). ReusePort(false) is the default; it exists so that a caller
+// can pass a choice made at run time.
+func ReusePort(on bool) ListenOption {
+	return func(o *listenOptions) { o.reusePort = on }
+}
+
+// reusePort reports whether opts ask for SO_REUSEPORT.
+func reusePort(opts []ListenOption) bool {
+	var o listenOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o.reusePort
 }
 
 // Accept returns the next connection, parking the coroutine of ctx until

@@ -27,41 +27,42 @@ type StreamServer struct {
 	hub     *Hub
 	ln      *Listener
 	handler func(ctx context.Context, c *Conn) error
-	slots   *Semaphore // one permit per handler that may run; nil: no limit
-	listen  func(*Hub, string) (*Listener, error)
+	slots   *Semaphore     // one permit per handler that may run; nil: no limit
+	listen  []ListenOption // for Listen
 
 	// Owned by the loop goroutine and the coroutines.
 	handlers Group // the handlers running
 	stopping bool  // Stop or Close was called: stop accepting
 }
 
-// A ServerOption changes how NewStreamServer builds a server.
-type ServerOption func(*StreamServer)
+// A ServerOption changes how NewStreamServer builds a server: WithMaxConns,
+// or a ListenOption (ReusePort), which it passes on to Listen.
+type ServerOption interface {
+	applyTo(s *StreamServer)
+}
+
+// maxConns is the ServerOption of WithMaxConns.
+type maxConns int
+
+func (n maxConns) applyTo(s *StreamServer) { s.slots = NewSemaphore(int(n)) }
+
+func (o ListenOption) applyTo(s *StreamServer) { s.listen = append(s.listen, o) }
 
 // WithMaxConns makes the server run at most n handlers at a time (gevent's
 // spawn=Pool(n)). While n run, the server stops accepting: new clients wait
 // in the kernel's listen backlog, not in the server, until a handler ends.
-func WithMaxConns(n int) ServerOption {
-	return func(s *StreamServer) { s.slots = NewSemaphore(n) }
-}
-
-// WithReusePort makes the server listen with SO_REUSEPORT (see
-// ListenReusePort), so that servers on several loops, each on its own OS
-// thread, can share the port: n connections on m loops.
-func WithReusePort() ServerOption {
-	return func(s *StreamServer) { s.listen = ListenReusePort }
-}
+func WithMaxConns(n int) ServerOption { return maxConns(n) }
 
 // NewStreamServer listens on addr (see Listen) and returns a server that
 // will run handler for each connection once started. The handler gets the
 // connection and the context of its coroutine; an error it returns goes to
 // the loop's error handler, naming the client, and the server goes on.
 func NewStreamServer(h *Hub, addr string, handler func(ctx context.Context, c *Conn) error, opts ...ServerOption) (*StreamServer, error) {
-	s := &StreamServer{hub: h, handler: handler, listen: Listen}
+	s := &StreamServer{hub: h, handler: handler}
 	for _, opt := range opts {
-		opt(s)
+		opt.applyTo(s)
 	}
-	ln, err := s.listen(h, addr)
+	ln, err := Listen(h, addr, s.listen...)
 	if err != nil {
 		return nil, err
 	}

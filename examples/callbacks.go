@@ -22,12 +22,8 @@ type CallbacksServer struct {
 // sets its callbacks. The server owns each connection's OnClose: accept
 // returns what to call when the connection closes (nil: nothing).
 func ServeCallbacks(l *loop.Loop, addr string, reusePort bool, accept func(*callbacks.Conn) (onClose func(error))) (*CallbacksServer, error) {
-	listen := callbacks.Listen
-	if reusePort {
-		listen = callbacks.ListenReusePort
-	}
 	s := &CallbacksServer{accept: accept, conns: make(map[*callbacks.Conn]struct{})}
-	ln, err := listen(l, addr, s.onAccept)
+	ln, err := callbacks.Listen(l, addr, s.onAccept, callbacks.ReusePort(reusePort))
 	if err != nil {
 		return nil, err
 	}

@@ -19,16 +19,12 @@ type CoroutinesServer struct {
 // own for each connection, as gevent's StreamServer(addr, handle) does.
 // When handle returns, the connection is closed.
 func ServeCoroutines(l *loop.Loop, addr string, reusePort bool, handle func(ctx context.Context, conn *coroutines.Conn)) (*CoroutinesServer, error) {
-	var opts []coroutines.ServerOption
-	if reusePort {
-		opts = append(opts, coroutines.WithReusePort())
-	}
 	handler := func(ctx context.Context, conn *coroutines.Conn) error {
 		handle(ctx, conn)
 		return nil
 	}
 	hub := coroutines.NewHub(l)
-	server, err := coroutines.NewStreamServer(hub, addr, handler, opts...)
+	server, err := coroutines.NewStreamServer(hub, addr, handler, coroutines.ReusePort(reusePort))
 	if err != nil {
 		return nil, err
 	}

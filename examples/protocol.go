@@ -1,6 +1,7 @@
 package examples
 
 import (
+	"github.com/loopkit/loopkit/callbacks"
 	"github.com/loopkit/loopkit/callbacks/protocol"
 	"github.com/loopkit/loopkit/loop"
 )
@@ -15,11 +16,7 @@ type ProtocolServer struct {
 // ServeProtocol listens on addr and makes a protocol object with factory
 // for each connection, as asyncio's loop.create_server(factory, ...).
 func ServeProtocol(l *loop.Loop, addr string, reusePort bool, factory func() protocol.Protocol) (*ProtocolServer, error) {
-	serve := protocol.Serve
-	if reusePort {
-		serve = protocol.ServeReusePort
-	}
-	s, err := serve(l, addr, factory)
+	s, err := protocol.Serve(l, addr, factory, callbacks.ReusePort(reusePort))
 	if err != nil {
 		return nil, err
 	}

@@ -22,27 +22,16 @@ type Server struct {
 }
 
 // Serve listens on addr and, for each connection, calls factory for a new
-// Protocol and then its ConnectionMade. An address in use is an error that
-// names it. A factory that panics aborts the connection it was called for,
-// which then never had a protocol.
-func Serve(l *loop.Loop, addr string, factory func() Protocol) (*Server, error) {
-	return serve(l, addr, factory, callbacks.Listen)
-}
-
-// ServeReusePort is Serve with SO_REUSEPORT: several servers, one per loop,
-// each loop on its own OS thread, may listen on the same port, and the
-// kernel spreads new connections among them (n connections on m loops).
-func ServeReusePort(l *loop.Loop, addr string, factory func() Protocol) (*Server, error) {
-	return serve(l, addr, factory, callbacks.ListenReusePort)
-}
-
-func serve(l *loop.Loop, addr string, factory func() Protocol,
-	listen func(*loop.Loop, string, func(*callbacks.Conn)) (*callbacks.Listener, error)) (*Server, error) {
+// Protocol and then its ConnectionMade. opts go to callbacks.Listen, which
+// opens the socket (callbacks.ReusePort). An address in use is an error
+// that names it. A factory that panics aborts the connection it was called
+// for, which then never had a protocol.
+func Serve(l *loop.Loop, addr string, factory func() Protocol, opts ...callbacks.ListenOption) (*Server, error) {
 	if factory == nil {
 		return nil, fmt.Errorf("protocol: Serve(%q): nil factory", addr)
 	}
 	s := &Server{factory: factory, conns: make(map[*transport]struct{})}
-	ln, err := listen(l, addr, s.accept)
+	ln, err := callbacks.Listen(l, addr, s.accept, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("protocol: %w", err)
 	}
