@@ -11,34 +11,27 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "00-setup:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
-// smoke test can run it in-process.
+// smoke test can run it in-process. It takes every step's flags, and
+// always just prints its table: there is no exercise in this step.
 func run(args []string, out io.Writer) error {
-	flags := flag.NewFlagSet("00-setup", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7000", "the address to try listening on")
-	// Every step takes -demo and -ref; this one always just prints its table.
-	flags.Bool("demo", false, "print the table and exit (what this step always does)")
-	flags.Bool("ref", false, "no effect: this step has no exercise")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	results := runChecks(*addr)
+	return step.New("00-setup", "127.0.0.1:7000").Run(args, out, func(r step.Run) error { return printChecks(out, r.Addr) })
+}
+
+// printChecks runs the checks, trying to listen on addr, and prints a
+// table of what they found.
+func printChecks(out io.Writer, addr string) error {
+	results := runChecks(addr)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tRESULT\t")
 	failed := 0

@@ -11,66 +11,44 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"time"
 
 	"github.com/loopkit/loopkit/tutorials/internal/demo"
 	"github.com/loopkit/loopkit/tutorials/internal/listener"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 	"github.com/loopkit/loopkit/tutorials/internal/todo"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "01-blocking:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process.
 func run(args []string, out io.Writer) error {
-	flags := flag.NewFlagSet("01-blocking", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7001", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
-	clients := flags.Int("clients", 3, "-demo: how many clients connect at once")
-	hold := flags.Duration("hold", time.Second, "-demo: how long each client keeps its connection open")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	echo := impls[name]
-
-	ln, err := listener.Listen(*addr)
-	if err != nil {
-		return fmt.Errorf("%w\n  is step 01 still running in another terminal? or use -addr 127.0.0.1:0", err)
-	}
-	report := func(err error) { fmt.Fprintln(out, "echo:", err) }
-	served := make(chan error, 1)
-	go func() {
-		served <- todo.Call(func() error { return serve(ln, echo, report) })
-	}()
-	if *demoMode {
-		err = runDemo(out, ln.Addr().String(), *clients, *hold)
-	} else {
-		fmt.Fprintf(out, "listening on %s with the %s's Echo, one client at a time. Ctrl-C stops.\n"+
-			"  try: go run ./tutorials/01-blocking -demo -addr 127.0.0.1:0  (or nc %s, if you have it)\n",
-			ln.Addr(), name, ln.Addr())
-		stop := make(chan os.Signal, 1)
-		signal.Notify(stop, os.Interrupt)
-		<-stop
-		signal.Stop(stop)
-	}
-	ln.Close()
-	return errors.Join(err, <-served)
+	p := step.New("01-blocking", "127.0.0.1:7001")
+	clients := p.Int("clients", 3, "-demo: how many clients connect at once")
+	hold := p.Duration("hold", time.Second, "-demo: how long each client keeps its connection open")
+	return p.Run(args, out, func(r step.Run) error {
+		ln, err := listener.Listen(r.Addr)
+		if err != nil {
+			return r.ListenError(err)
+		}
+		report := func(err error) { fmt.Fprintln(out, "echo:", err) }
+		served := make(chan error, 1)
+		go func() {
+			served <- todo.Call(func() error { return serve(ln, impls[r.Impl], report) })
+		}()
+		if r.Demo {
+			err = runDemo(out, ln.Addr().String(), *clients, *hold)
+		} else {
+			r.Listening(ln.Addr(), "with the "+r.Impl+"'s Echo, one client at a time")
+			fmt.Fprintf(out, "  or talk to it: %s\n", step.Join(ln.Addr()))
+			step.WaitInterrupt()
+		}
+		ln.Close()
+		return errors.Join(err, <-served)
+	})
 }
 
 // runDemo starts the clients together and prints when each got its echo.

@@ -12,11 +12,9 @@ package main
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"text/tabwriter"
 	"time"
 
@@ -24,72 +22,55 @@ import (
 	"github.com/loopkit/loopkit/timers"
 	"github.com/loopkit/loopkit/tutorials/internal/demo"
 	"github.com/loopkit/loopkit/tutorials/internal/loopecho"
-	"github.com/loopkit/loopkit/tutorials/internal/todo"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "04-loop:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process. The loop runs on the goroutine that
 // calls run.
-func run(args []string, out io.Writer) (err error) {
-	defer todo.Recover(&err)
-	flags := flag.NewFlagSet("04-loop", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7004", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
-	trace := flags.Bool("trace", false, "print one line per iteration of the loop")
-	step := flags.Bool("step", false, "run one iteration each time Enter is pressed (implies -trace)")
-	clients := flags.Int("clients", 20, "-demo: how many echo clients connect at once")
-	idle := flags.Duration("idle", time.Second, "-demo: how long to watch the loop idle, with a timer every 100ms")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	backend := os.Getenv("LOOPKIT_BACKEND")
-	if backend == "" {
-		backend = loop.Backends()[0]
-	}
-	p, err := loop.NewPoller(backend)
-	if err != nil {
-		return err
-	}
-	cp := &countingPoller{Poller: p}
-	report := func(err error) { fmt.Fprintln(out, "loop:", err) }
-	l, err := impls[name](cp, timers.Real{}, report)
-	if err != nil {
-		p.Close()
-		return err
-	}
-	defer l.Close()
-	if *trace || *step {
-		l.SetTrace(out)
-	}
-	srv, err := loopecho.Listen(l, *addr, report)
-	if err != nil {
-		return fmt.Errorf("%w\n  is step 04 still running in another terminal? or use -addr 127.0.0.1:0", err)
-	}
-	if *demoMode {
-		return runDemo(out, l, srv, cp, *clients, *idle)
-	}
-	return serve(out, l, srv, name, *step)
+func run(args []string, out io.Writer) error {
+	p := step.New("04-loop", "127.0.0.1:7004")
+	p.AddTrace("print one line per iteration of the loop")
+	single := p.Bool("step", false, "run one iteration each time Enter is pressed (implies -trace)")
+	clients := p.Int("clients", 20, "-demo: how many echo clients connect at once")
+	idle := p.Duration("idle", time.Second, "-demo: how long to watch the loop idle, with a timer every 100ms")
+	return p.Run(args, out, func(r step.Run) error {
+		backend := os.Getenv("LOOPKIT_BACKEND")
+		if backend == "" {
+			backend = loop.Backends()[0]
+		}
+		poller, err := loop.NewPoller(backend)
+		if err != nil {
+			return err
+		}
+		cp := &countingPoller{Poller: poller}
+		l, err := impls[r.Impl](cp, timers.Real{}, r.Report)
+		if err != nil {
+			poller.Close()
+			return err
+		}
+		defer l.Close()
+		if r.Trace || *single {
+			l.SetTrace(out)
+		}
+		srv, err := loopecho.Listen(l, r.Addr, r.Report)
+		if err != nil {
+			return r.ListenError(err)
+		}
+		if r.Demo {
+			return runDemo(out, l, srv, cp, *clients, *idle)
+		}
+		r.Listening(srv.Addr(), "the echo server on the "+r.Impl+"'s loop")
+		fmt.Fprintf(out, "  or talk to it: %s\n", step.Join(srv.Addr()))
+		return serve(out, l, srv, *single)
+	})
 }
 
 // serve runs the echo server until Ctrl-C, with a timer every second so
 // that the trace shows the heap at work too.
-func serve(out io.Writer, l Loop, srv *loopecho.Server, name string, step bool) error {
-	fmt.Fprintf(out, "listening on %s, the echo server on the %s's loop. Ctrl-C stops.\n"+
-		"  try: go run ./tutorials/04-loop -demo -addr 127.0.0.1:0  (or nc %s, if you have it)\n",
-		srv.Addr(), name, srv.Addr())
+func serve(out io.Writer, l Loop, srv *loopecho.Server, single bool) error {
 	stopped := false
 	var tick func()
 	tick = func() {
@@ -98,14 +79,8 @@ func serve(out io.Writer, l Loop, srv *loopecho.Server, name string, step bool) 
 		}
 	}
 	l.CallLater(time.Second, tick)
-	go func() {
-		signals := make(chan os.Signal, 1)
-		signal.Notify(signals, os.Interrupt)
-		<-signals
-		signal.Stop(signals)
-		l.CallSoonThreadSafe(func() { stopped = true; srv.Close() })
-	}()
-	if !step {
+	step.OnInterrupt(func() { l.CallSoonThreadSafe(func() { stopped = true; srv.Close() }) })
+	if !single {
 		return l.Run()
 	}
 	fmt.Fprintln(out, "Enter runs one iteration; q then Enter quits.")

@@ -12,99 +12,70 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/netip"
-	"os"
-	"os/signal"
 
 	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/tutorials/internal/calltrace"
-	"github.com/loopkit/loopkit/tutorials/internal/todo"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "08-toolkit:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process. The loop runs on the goroutine that
 // calls run.
-func run(args []string, out io.Writer) (err error) {
-	defer todo.Recover(&err)
-	flags := flag.NewFlagSet("08-toolkit", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7008", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
-	trace := flags.Bool("trace", false, "print every poll, callback and coroutine hand-off")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	p := impls[name]
-
-	// A coroutine's panic (a TODO of the skeleton) reaches the loop's
-	// error handler, which says which function is not written yet.
-	report := func(err error) { fmt.Fprintln(out, "loop:", todo.Reported(err)) }
-	opts := []loop.Option{loop.WithErrorHandler(report)}
-	tracer := calltrace.New(out)
-	if *trace {
-		opts = append(opts, loop.WithObserver(tracer))
-	}
-	l, err := loop.New(opts...)
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	hub := coroutines.NewHub(l)
-	defer hub.Close()
-	if *trace {
-		hub.SetObserver(tracer)
-	}
-	c := p.NewChat(chatroom.DefaultLimits)
-	srv, err := coroutines.NewStreamServer(hub, *addr, func(ctx context.Context, conn *coroutines.Conn) error {
-		c.Handle(ctx, conn)
-		return nil
+func run(args []string, out io.Writer) error {
+	p := step.New("08-toolkit", "127.0.0.1:7008")
+	p.AddTrace("print every poll, callback and coroutine hand-off")
+	return p.Run(args, out, func(r step.Run) error {
+		opts := []loop.Option{loop.WithErrorHandler(r.Report)}
+		tracer := calltrace.New(out)
+		if r.Trace {
+			opts = append(opts, loop.WithObserver(tracer))
+		}
+		l, err := loop.New(opts...)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		hub := coroutines.NewHub(l)
+		defer hub.Close()
+		if r.Trace {
+			hub.SetObserver(tracer)
+		}
+		prog := impls[r.Impl]
+		c := prog.NewChat(chatroom.DefaultLimits)
+		srv, err := coroutines.NewStreamServer(hub, r.Addr, func(ctx context.Context, conn *coroutines.Conn) error {
+			c.Handle(ctx, conn)
+			return nil
+		})
+		if err != nil {
+			return r.ListenError(err)
+		}
+		srv.Start().SetName("acceptor")
+		if !srv.Addr().Addr().IsLoopback() {
+			fmt.Fprintf(out, "warning: %s can be reached from other machines, and the chat has no password: "+
+				"use it on a network you trust, and stop it when you are done\n", srv.Addr())
+		}
+		if r.Demo {
+			return runDemo(out, hub, srv, prog)
+		}
+		r.Listening(srv.Addr(), "the talk's chat on the "+r.Impl)
+		fmt.Fprintf(out, "  or join it, from two terminals: %s\n", step.Join(joinAddr(srv.Addr())))
+		step.OnInterrupt(func() { l.CallSoonThreadSafe(func() { srv.Close() }) }) // every handler killed: Run returns
+		return hub.Run()
 	})
-	if err != nil {
-		return fmt.Errorf("%w\n  is step 08 still running in another terminal? or use -addr 127.0.0.1:0", err)
-	}
-	srv.Start().SetName("acceptor")
-	if !srv.Addr().Addr().IsLoopback() {
-		fmt.Fprintf(out, "warning: %s can be reached from other machines, and the chat has no password: "+
-			"use it on a network you trust, for as long as the session lasts\n", srv.Addr())
-	}
-	if *demoMode {
-		return runDemo(out, hub, srv, p)
-	}
-	fmt.Fprintf(out, "listening on %s, the talk's chat on the %s. Ctrl-C stops.\n"+
-		"  To join: nc %s %d (or telnet), from two terminals; or go run ./tutorials/08-toolkit -demo\n",
-		srv.Addr(), name, displayAddr(srv.Addr()), srv.Addr().Port())
-	go func() {
-		signals := make(chan os.Signal, 1)
-		signal.Notify(signals, os.Interrupt)
-		<-signals
-		signal.Stop(signals)
-		l.CallSoonThreadSafe(func() { srv.Close() }) // every handler killed: Run returns
-	}()
-	return hub.Run()
 }
 
-// displayAddr is the address to give nc: 127.0.0.1 for a server on every
+// joinAddr is the address to join: 127.0.0.1 for a server on every
 // address.
-func displayAddr(ap netip.AddrPort) netip.Addr {
+func joinAddr(ap netip.AddrPort) netip.AddrPort {
 	if ap.Addr().IsUnspecified() {
-		return netip.MustParseAddr("127.0.0.1")
+		return netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), ap.Port())
 	}
-	return ap.Addr()
+	return ap
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
 // runDemo runs three scenes against your net.Listener and net.Conns, with
@@ -22,15 +23,15 @@ import (
 // at a time; and net/http's ReadHeaderTimeout cutting off a client that
 // sends nothing, which is SetReadDeadline on your Conn. It prints what
 // each saw.
-func runDemo(out io.Writer, l *loop.Loop, listen listenFunc, addr string, requests int) error {
+func runDemo(out io.Writer, l *loop.Loop, listen listenFunc, r step.Run, requests int) error {
 	lines, err := listen(l, "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	web, err := listen(l, addr)
+	web, err := listen(l, r.Addr)
 	if err != nil {
 		lines.Close()
-		return fmt.Errorf("%w\n  is step 09 still running in another terminal? or use -addr 127.0.0.1:0", err)
+		return r.ListenError(err)
 	}
 	var peak atomic.Int64
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -10,11 +10,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -23,74 +20,55 @@ import (
 	"github.com/loopkit/loopkit/tutorials/internal/demo"
 	"github.com/loopkit/loopkit/tutorials/internal/detector"
 	"github.com/loopkit/loopkit/tutorials/internal/lineserver"
-	"github.com/loopkit/loopkit/tutorials/internal/todo"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "10-blocking-loop:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process. The loop runs on the goroutine that
 // calls run.
-func run(args []string, out io.Writer) (err error) {
-	defer todo.Recover(&err)
-	flags := flag.NewFlagSet("10-blocking-loop", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7010", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
-	delay := flags.Duration("delay", 300*time.Millisecond, "how long the directory takes to answer")
-	watchdog := flags.Duration("watchdog", 100*time.Millisecond, "the loop's watchdog reports a callback that keeps it from polling this long")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	reports := &reports{out: out, print: !*demoMode}
-	l, err := loop.New(loop.WithErrorHandler(reports.add), loop.WithWatchdog(*watchdog))
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	dir := directory{delay: *delay}
-	srv, err := lineserver.Serve(l, *addr, impls[name](l, dir.lookup))
-	if err != nil {
-		return fmt.Errorf("%w\n  is step 10 still running in another terminal? or use -addr 127.0.0.1:0", err)
-	}
-	stop := func() { l.CallSoonThreadSafe(srv.Close) } // nothing left to wait for: Run returns
-
-	if !*demoMode {
-		fmt.Fprintf(out, "listening on %s, the %s's server; the directory answers in %v. Ctrl-C stops.\n"+
-			"  try: go run ./tutorials/10-blocking-loop -demo -addr 127.0.0.1:0\n"+
-			"  or, in two terminals, nc %s: type /lookup alice in one, anything in the other\n",
-			srv.Addr(), name, *delay, srv.Addr())
-		go func() {
-			signals := make(chan os.Signal, 1)
-			signal.Notify(signals, os.Interrupt)
-			<-signals
-			signal.Stop(signals)
-			stop()
-		}()
+func run(args []string, out io.Writer) error {
+	p := step.New("10-blocking-loop", "127.0.0.1:7010")
+	delay := p.Duration("delay", 300*time.Millisecond, "how long the directory takes to answer")
+	watchdog := p.Duration("watchdog", 100*time.Millisecond, "the loop's watchdog reports a callback that keeps it from polling this long")
+	return p.Run(args, out, func(r step.Run) error {
+		reports := &reports{out: out, print: !r.Demo}
+		l, err := loop.New(loop.WithErrorHandler(reports.add), loop.WithWatchdog(*watchdog))
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		dir := directory{delay: *delay}
+		srv, err := lineserver.Serve(l, r.Addr, impls[r.Impl](l, dir.lookup))
+		if err != nil {
+			return r.ListenError(err)
+		}
+		stop := func() { l.CallSoonThreadSafe(srv.Close) } // nothing left to wait for: Run returns
+		if r.Demo {
+			return runDemo(out, l, reports, srv.Addr(), stop, *delay, *watchdog)
+		}
+		r.Listening(srv.Addr(), fmt.Sprintf("the %s's server; the directory answers in %v", r.Impl, *delay))
+		fmt.Fprintf(out, "  or, in two terminals, %s: type /lookup alice in one, anything in the other\n", step.Join(srv.Addr()))
+		step.OnInterrupt(stop)
 		return l.Run()
-	}
+	})
+}
 
+// runDemo runs the clients while the loop runs on this goroutine, then
+// prints what they saw and what the watchdog said.
+func runDemo(out io.Writer, l *loop.Loop, reports *reports, addr string, stop func(), delay, watchdog time.Duration) error {
 	fmt.Fprintf(out, "Client B sends \"ping\" every 20ms. After 100ms, client A asks \"/lookup alice\";\n"+
-		"the directory takes %v to answer. The loop's watchdog reports any callback that runs over %v.\n\n", *delay, *watchdog)
+		"the directory takes %v to answer. The loop's watchdog reports any callback that runs over %v.\n\n", delay, watchdog)
 	var result demoResult
 	go func() {
-		result = runClients(srv.Addr(), *delay)
+		result = runClients(addr, delay)
 		stop()
 	}()
 	if err := l.Run(); err != nil {
 		return err
 	}
-	return result.print(out, reports, *watchdog)
+	return result.print(out, reports, watchdog)
 }
 
 // A directory knows everyone's address, and takes its time to say.

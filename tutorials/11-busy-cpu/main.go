@@ -10,11 +10,8 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -24,16 +21,11 @@ import (
 	"github.com/loopkit/loopkit/tutorials/internal/demo"
 	"github.com/loopkit/loopkit/tutorials/internal/detector"
 	"github.com/loopkit/loopkit/tutorials/internal/lineserver"
-	"github.com/loopkit/loopkit/tutorials/internal/todo"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 	"github.com/loopkit/loopkit/tutorials/internal/work"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "11-busy-cpu:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // modeFlags are the names -mode takes.
 var modeFlags = map[string]int{"all": allAtOnce, "slices": inSlices, "worker": onWorker}
@@ -41,55 +33,37 @@ var modeFlags = map[string]int{"all": allAtOnce, "slices": inSlices, "worker": o
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process. The loop runs on the goroutine that
 // calls run.
-func run(args []string, out io.Writer) (err error) {
-	defer todo.Recover(&err)
-	flags := flag.NewFlagSet("11-busy-cpu", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7011", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients in each mode, print what they saw, and exit")
-	modeFlag := flags.String("mode", "slices", "how the server runs its work: all, slices or worker")
-	n := flags.Int("n", 37, "-demo: client A asks for fib(n)")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	if *demoMode {
-		return runDemo(out, impls[name], *addr, *n)
-	}
-	mode, ok := modeFlags[*modeFlag]
-	if !ok {
-		return fmt.Errorf("-mode %q: want all, slices or worker", *modeFlag)
-	}
-	return serve(out, impls[name], name, *addr, mode)
+func run(args []string, out io.Writer) error {
+	p := step.New("11-busy-cpu", "127.0.0.1:7011")
+	modeFlag := p.String("mode", "slices", "how the server runs its work: all, slices or worker")
+	n := p.Int("n", 37, "-demo: client A asks for fib(n)")
+	return p.Run(args, out, func(r step.Run) error {
+		if r.Demo {
+			return runDemo(out, impls[r.Impl], r, *n)
+		}
+		mode, ok := modeFlags[*modeFlag]
+		if !ok {
+			return fmt.Errorf("-mode %q: want all, slices or worker", *modeFlag)
+		}
+		return serve(impls[r.Impl], r, mode)
+	})
 }
 
 // serve runs the server until Ctrl-C, printing what the loop reports.
-func serve(out io.Writer, newHandler newHandlerFunc, name, addr string, mode int) error {
-	l, err := loop.New(loop.WithErrorHandler(func(err error) { fmt.Fprintln(out, detector.Describe(err)) }),
+func serve(newHandler newHandlerFunc, r step.Run, mode int) error {
+	l, err := loop.New(loop.WithErrorHandler(func(err error) { fmt.Fprintln(r.Out, detector.Describe(err)) }),
 		loop.WithWatchdog(100*time.Millisecond))
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	srv, err := lineserver.Serve(l, addr, newHandler(l, mode, work.Parse))
+	srv, err := lineserver.Serve(l, r.Addr, newHandler(l, mode, work.Parse))
 	if err != nil {
-		return fmt.Errorf("%w\n  is step 11 still running in another terminal? or use -addr 127.0.0.1:0", err)
+		return r.ListenError(err)
 	}
-	fmt.Fprintf(out, "listening on %s, the %s's server, computing %s. Ctrl-C stops.\n"+
-		"  try: go run ./tutorials/11-busy-cpu -demo -addr 127.0.0.1:0\n"+
-		"  or, in two terminals, nc %s: type fib 38 in one, anything in the other\n",
-		srv.Addr(), name, modeName(mode), srv.Addr())
-	go func() {
-		signals := make(chan os.Signal, 1)
-		signal.Notify(signals, os.Interrupt)
-		<-signals
-		signal.Stop(signals)
-		l.CallSoonThreadSafe(srv.Close)
-	}()
+	r.Listening(srv.Addr(), fmt.Sprintf("the %s's server, computing %s", r.Impl, modeName(mode)))
+	fmt.Fprintf(r.Out, "  or, in two terminals, %s: type fib 38 in one, anything in the other\n", step.Join(srv.Addr()))
+	step.OnInterrupt(func() { l.CallSoonThreadSafe(srv.Close) })
 	return l.Run()
 }
 
@@ -108,16 +82,16 @@ type modeRun struct {
 // runDemo runs the server in each mode, on a loop of its own, with the
 // same clients: B pings every 10ms, A asks for fib(n), and a timer is due
 // every 10ms. It prints one row per mode.
-func runDemo(out io.Writer, newHandler newHandlerFunc, addr string, n int) error {
+func runDemo(out io.Writer, newHandler newHandlerFunc, r step.Run, n int) error {
 	fmt.Fprintf(out, "In each mode: client B sends \"ping\" every 10ms, a timer is due every 10ms, and client A\n"+
 		"asks for fib(%d), computed the slow way.\n\n", n)
 	var runs []modeRun
 	for _, mode := range []int{allAtOnce, inSlices, onWorker} {
-		r := runMode(newHandler, addr, mode, n)
-		if r.err != nil {
-			return fmt.Errorf("%s: %w", modeName(mode), r.err)
+		row := runMode(newHandler, r, mode, n)
+		if row.err != nil {
+			return fmt.Errorf("%s: %w", modeName(mode), row.err)
 		}
-		runs = append(runs, r)
+		runs = append(runs, row)
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "mode\tA's answer after\tlongest iteration\ttimer late by (max)\tB's longest round trip\t\n")
@@ -136,7 +110,7 @@ func runDemo(out io.Writer, newHandler newHandlerFunc, addr string, n int) error
 }
 
 // runMode runs the demo's clients against the server in one mode.
-func runMode(newHandler newHandlerFunc, addr string, mode, n int) modeRun {
+func runMode(newHandler newHandlerFunc, st step.Run, mode, n int) modeRun {
 	r := modeRun{mode: mode}
 	iterations := &iterationTimer{}
 	var mu sync.Mutex
@@ -150,9 +124,9 @@ func runMode(newHandler newHandlerFunc, addr string, mode, n int) modeRun {
 		return r
 	}
 	defer l.Close()
-	srv, err := lineserver.Serve(l, addr, newHandler(l, mode, work.Parse))
+	srv, err := lineserver.Serve(l, st.Addr, newHandler(l, mode, work.Parse))
 	if err != nil {
-		r.err = fmt.Errorf("%w\n  is step 11 still running in another terminal? or use -addr 127.0.0.1:0", err)
+		r.err = st.ListenError(err)
 		return r
 	}
 	ticks := startTicks(l, 10*time.Millisecond)

@@ -10,73 +10,50 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"text/tabwriter"
 	"time"
 
 	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/tutorials/internal/detector"
-	"github.com/loopkit/loopkit/tutorials/internal/todo"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "12-deadlock:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process. The loop runs on the goroutine that
 // calls run.
-func run(args []string, out io.Writer) (err error) {
-	defer todo.Recover(&err)
-	flags := flag.NewFlagSet("12-deadlock", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7012", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
-	wait := flags.Duration("wait", time.Second, "-demo: how long bob waits to hear that alice left")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	report := func(err error) { fmt.Fprintln(out, detector.Describe(err)) }
-	s, err := newChatServer(*addr, impls[name](chatroom.DefaultLimits), report)
-	if err != nil {
-		return fmt.Errorf("%w\n  is step 12 still running in another terminal? or use -addr 127.0.0.1:0", err)
-	}
-	if *demoMode {
-		return runDemo(out, s, *wait)
-	}
-	fmt.Fprintf(out, "listening on %s, the %s's chat. Ctrl-C stops it once everyone has left; twice, at once.\n"+
-		"  try: go run ./tutorials/12-deadlock -demo -addr 127.0.0.1:0\n"+
-		"  or, in two terminals, nc %s: join as alice and bob, then leave as alice (Ctrl-D)\n",
-		s.server.Addr(), name, s.server.Addr())
-	go stopOnInterrupt(out, s)
-	return s.run()
+func run(args []string, out io.Writer) error {
+	p := step.New("12-deadlock", "127.0.0.1:7012")
+	wait := p.Duration("wait", time.Second, "-demo: how long bob waits to hear that alice left")
+	return p.Run(args, out, func(r step.Run) error {
+		report := func(err error) { fmt.Fprintln(out, detector.Describe(err)) }
+		s, err := newChatServer(r.Addr, impls[r.Impl](chatroom.DefaultLimits), report)
+		if err != nil {
+			return r.ListenError(err)
+		}
+		if r.Demo {
+			return runDemo(out, s, *wait)
+		}
+		r.Listening(s.server.Addr(), "the "+r.Impl+"'s chat; a first Ctrl-C stops it once everyone has left")
+		fmt.Fprintf(out, "  or, in two terminals, %s: join as alice and bob, then leave as alice (Ctrl-D)\n", step.Join(s.server.Addr()))
+		go stopOnInterrupt(out, s)
+		return s.run()
+	})
 }
 
 // stopOnInterrupt stops the server gracefully at the first Ctrl-C, and at
 // once at the second.
 func stopOnInterrupt(out io.Writer, s *chatServer) {
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt)
-	defer signal.Stop(signals)
-	<-signals
+	step.WaitInterrupt()
 	fmt.Fprintln(out, "stopping: no new users; the server ends once everyone has left (Ctrl-C again: now)")
 	if s.stop() != nil {
 		return
 	}
-	<-signals
+	step.WaitInterrupt()
 	s.kill()
 }
 

@@ -2,7 +2,7 @@
 // own with a poller of its own, all listening on one port with
 // SO_REUSEPORT (exercise/loops.go): n connections on m loops.
 //
-//	go run ./tutorials/13-n-to-m               # M loops on 127.0.0.1:7013; nc to it, and see which loop you got
+//	go run ./tutorials/13-n-to-m               # M loops on 127.0.0.1:7013: join it, and see which loop you got
 //	go run ./tutorials/13-n-to-m -demo         # 200 clients: connections per loop, and each loop's thread
 //	go run ./tutorials/13-n-to-m -ref          # the reference
 //	go test ./tutorials/13-n-to-m              # TestConnectionsSpreadOverLoops, TestEachLoopKeepsItsThread, ...
@@ -11,64 +11,40 @@ package main
 import (
 	"bufio"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/signal"
 	"runtime"
 	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/loopkit/loopkit/examples"
-	"github.com/loopkit/loopkit/tutorials/internal/todo"
+	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
-func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "13-n-to-m:", err)
-		os.Exit(1)
-	}
-}
+func main() { step.Main(run) }
 
 // run is the program, with its arguments and output given, so that the
 // smoke test can run it in-process.
-func run(args []string, out io.Writer) (err error) {
-	defer todo.Recover(&err)
-	flags := flag.NewFlagSet("13-n-to-m", flag.ContinueOnError)
-	flags.SetOutput(out)
-	addr := flags.String("addr", "127.0.0.1:7013", "the address to listen on (port 0 picks a free one)")
-	ref := flags.Bool("ref", false, "run the reference solution instead of your exercise")
-	demoMode := flags.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
-	loops := flags.Int("loops", max(2, runtime.NumCPU()), "how many loops")
-	clients := flags.Int("clients", 200, "-demo: how many clients connect")
-	if err := flags.Parse(args); err != nil {
-		return err
-	}
-	name := "exercise"
-	if *ref {
-		name = "solution"
-	}
-	g := &greeter{}
-	report := func(err error) { fmt.Fprintln(out, "loop:", err) }
-	srv, err := impls[name](examples.Config{Addr: *addr, Loops: *loops, OnError: report}, g.serve)
-	if err != nil {
-		return fmt.Errorf("%w\n  is step 13 still running in another terminal? or use -addr 127.0.0.1:0", err)
-	}
-	if *demoMode {
-		return runDemo(out, srv, g, *clients)
-	}
-	fmt.Fprintf(out, "listening on %s with %d loops, the %s's. Ctrl-C stops.\n"+
-		"  try: go run ./tutorials/13-n-to-m -demo -addr 127.0.0.1:0\n"+
-		"  or nc %s, a few times: each connection is told which loop it landed on\n",
-		srv.Addr(), len(g.stats()), name, srv.Addr())
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt)
-	<-signals
-	signal.Stop(signals)
-	return srv.Close()
+func run(args []string, out io.Writer) error {
+	p := step.New("13-n-to-m", "127.0.0.1:7013")
+	loops := p.Int("loops", max(2, runtime.NumCPU()), "how many loops")
+	clients := p.Int("clients", 200, "-demo: how many clients connect")
+	return p.Run(args, out, func(r step.Run) error {
+		g := &greeter{}
+		srv, err := impls[r.Impl](examples.Config{Addr: r.Addr, Loops: *loops, OnError: r.Report}, g.serve)
+		if err != nil {
+			return r.ListenError(err)
+		}
+		if r.Demo {
+			return runDemo(out, srv, g, *clients)
+		}
+		r.Listening(srv.Addr(), fmt.Sprintf("with %d loops, the %s's", len(g.stats()), r.Impl))
+		fmt.Fprintf(out, "  or %s, a few times: each connection is told which loop it landed on\n", step.Join(srv.Addr()))
+		step.WaitInterrupt()
+		return srv.Close()
+	})
 }
 
 // runDemo connects clients, a few at a time, each of which reads its

@@ -1,0 +1,138 @@
+package step
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/loopkit/loopkit/tutorials/internal/manifest"
+	"github.com/loopkit/loopkit/tutorials/internal/todo"
+)
+
+// A Program is one step's command line: the flags every step has, and the
+// step's own, which it adds to the embedded FlagSet before calling Run.
+type Program struct {
+	*flag.FlagSet
+	name        string // the step's directory: "03-select"
+	exerciseDir string // where its exercise's source is; "" if not found
+	addr        *string
+	ref, demo   *bool
+	trace       *bool // nil: the step has no -trace
+}
+
+// New returns the program of the step in the directory name
+// ("03-select"), which listens on addr unless told otherwise.
+func New(name, addr string) *Program {
+	p := &Program{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), name: name}
+	p.addr = p.String("addr", addr, "the address to listen on (port 0 picks a free one)")
+	p.ref = p.Bool("ref", false, "run the reference solution instead of your exercise")
+	p.demo = p.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
+	if root, err := manifest.FindRoot("."); err == nil {
+		p.exerciseDir = filepath.Join(root, name, "exercise")
+	}
+	return p
+}
+
+// AddTrace gives the program a -trace flag; usage says what it prints.
+func (p *Program) AddTrace(usage string) {
+	p.trace = p.Bool("trace", false, usage)
+}
+
+// A Run is one run of a step's program, as its flags chose it.
+type Run struct {
+	Out   io.Writer
+	Addr  string // -addr
+	Impl  string // "exercise", or "solution" (-ref, or a demo on an unfinished exercise)
+	Demo  bool   // -demo
+	Trace bool   // -trace
+	step  string
+}
+
+// Run parses args, then calls body with what they chose, on the goroutine
+// that called Run. A skeleton's TODO panic that reaches Run becomes an
+// error that names the hole. out is where the program prints.
+func (p *Program) Run(args []string, out io.Writer, body func(Run) error) (err error) {
+	defer todo.Recover(&err)
+	p.SetOutput(out)
+	if err := p.Parse(args); err != nil {
+		return err
+	}
+	r := Run{Out: out, Addr: *p.addr, Impl: "exercise", Demo: *p.demo, Trace: p.trace != nil && *p.trace, step: p.name}
+	if *p.ref {
+		r.Impl = "solution"
+	} else if hole := firstHole(p.exerciseDir); hole != "" {
+		r.warnUnfinished(hole)
+	}
+	return body(r)
+}
+
+// warnUnfinished says that the exercise has a hole left. The demo shows
+// the reference instead; the server runs the exercise, which will stop at
+// the hole.
+func (r *Run) warnUnfinished(hole string) {
+	if r.Demo {
+		fmt.Fprintf(r.Out, "your exercise is not finished yet (%s); showing the reference solution\n\n", hole)
+		r.Impl = "solution"
+		return
+	}
+	fmt.Fprintf(r.Out, "note: your exercise is not finished yet (%s): it will stop there. -ref runs the reference.\n", hole)
+}
+
+// Main is a step's func main: it runs the step's run function on the
+// command line and standard output, and exits 1 with its error, if any.
+func Main(run func(args []string, out io.Writer) error) {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", filepath.Base(os.Args[0]), err)
+		os.Exit(1)
+	}
+}
+
+// Listening tells the student where the server is, what it runs, and how
+// to stop it and try it:
+//
+//	listening on 127.0.0.1:7003, the kit's loop on the exercise's poller. Ctrl-C stops.
+//	  try: go run ./tutorials/03-select -demo -addr 127.0.0.1:0
+func (r Run) Listening(addr any, what string) {
+	fmt.Fprintf(r.Out, "listening on %s, %s. Ctrl-C stops.\n  try: go run ./tutorials/%s -demo -addr 127.0.0.1:0\n", addr, what, r.step)
+}
+
+// ListenError words a failure to listen on -addr, with its usual cause.
+func (r Run) ListenError(err error) error {
+	return fmt.Errorf("%w\n  is step %s still running in another terminal? or use -addr 127.0.0.1:0", err, r.step[:2])
+}
+
+// Report is a loop's error handler that prints what the loop reports. A
+// hole of the skeleton that panics in a loop callback or a coroutine is
+// worded by todo.Reported: which function is not written yet, and where.
+func (r Run) Report(err error) {
+	fmt.Fprintln(r.Out, "loop:", todo.Reported(err))
+}
+
+// Join returns the command that talks to the server at addr by hand, the
+// job of nc or telnet, so that the tutorial needs neither:
+// "go run ./tutorials/internal/join 127.0.0.1:7008".
+func Join(addr any) string {
+	return fmt.Sprint("go run ./tutorials/internal/join ", addr)
+}
+
+// WaitInterrupt returns at the first Ctrl-C. A second one ends the program
+// as usual: a server that does not stop can still be stopped.
+func WaitInterrupt() {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt)
+	<-signals
+	signal.Stop(signals)
+}
+
+// OnInterrupt calls stop, on a goroutine of its own, at the first Ctrl-C.
+// stop must be safe to call from any goroutine: to stop a loop, have it
+// hand the work to the loop with CallSoonThreadSafe.
+func OnInterrupt(stop func()) {
+	go func() {
+		WaitInterrupt()
+		stop()
+	}()
+}

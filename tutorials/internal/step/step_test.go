@@ -1,0 +1,137 @@
+package step
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// exercise writes a skeleton's source into a temporary exercise/
+// directory, and returns the directory.
+func exercise(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "exercise")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const (
+	finished = "package x\n\nfunc Echo() {}\n"
+	twoHoles = "package x\n\nfunc Echo() {\n\tpanic(\"TODO(step01): Echo: read\")\n}\n\nfunc WriteAll() {\n\tpanic(\"TODO(step01): WriteAll\")\n}\n"
+)
+
+func TestFirstHole(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"finished", map[string]string{"echo.go": finished}, ""},
+		{"the first of two", map[string]string{"echo.go": twoHoles}, "TODO(step01) in exercise/echo.go:4, in Echo"},
+		{"the first file's", map[string]string{"b.go": twoHoles, "a.go": "package x\n\nfunc A() { panic(\"TODO(step01): A\") }\n"},
+			"TODO(step01) in exercise/a.go:3, in A"},
+		{"built with Sprintf", map[string]string{"s.go": "package x\n\nimport \"fmt\"\n\nfunc Serve(fd int) {\n\tpanic(fmt.Sprintf(\"TODO(step02): Serve: fd %d\", fd))\n}\n"},
+			"TODO(step02) in exercise/s.go:6, in Serve"},
+		{"built with +", map[string]string{"c.go": "package x\n\nfunc Close() {\n\tpanic(\"TODO(step13): Close: \" +\n\t\t\"more\")\n}\n"},
+			"TODO(step13) in exercise/c.go:4, in Close"},
+		{"a comment is a mistake to fix, not a hole", map[string]string{"m.go": "package x\n\nfunc lookup() {\n\t// TODO(step10): lookup: blocks\n}\n"}, ""},
+		{"another panic", map[string]string{"p.go": "package x\n\nfunc f() { panic(\"select: bad fd\") }\n"}, ""},
+		{"tests do not count", map[string]string{"x_test.go": twoHoles, "echo.go": finished}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, firstHole(exercise(t, tc.files))); diff != "" {
+				t.Errorf("firstHole (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if got := firstHole(filepath.Join(t.TempDir(), "none")); got != "" {
+		t.Errorf("firstHole of a missing directory = %q, want \"\"", got)
+	}
+}
+
+// TestRunChoosesTheVersion runs a program with each combination that
+// matters, and compares the version its body got and what it printed
+// before the body ran.
+func TestRunChoosesTheVersion(t *testing.T) {
+	const notice = "your exercise is not finished yet (TODO(step01) in exercise/echo.go:4, in Echo); showing the reference solution\n\n"
+	const note = "note: your exercise is not finished yet (TODO(step01) in exercise/echo.go:4, in Echo): it will stop there. -ref runs the reference.\n"
+	for _, tc := range []struct {
+		name      string
+		source    string
+		args      []string
+		impl, out string
+	}{
+		{"the exercise", finished, nil, "exercise", ""},
+		{"-ref", twoHoles, []string{"-ref"}, "solution", ""},
+		{"-demo on a finished exercise", finished, []string{"-demo"}, "exercise", ""},
+		{"-demo on an unfinished exercise falls back", twoHoles, []string{"-demo"}, "solution", notice},
+		{"the server on an unfinished exercise runs it", twoHoles, nil, "exercise", note},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := New("01-blocking", "127.0.0.1:7001")
+			p.exerciseDir = exercise(t, map[string]string{"echo.go": tc.source})
+			var out strings.Builder
+			var got Run
+			if err := p.Run(tc.args, &out, func(r Run) error { got = r; return nil }); err != nil {
+				t.Fatalf("Run(%q): %v", tc.args, err)
+			}
+			if diff := cmp.Diff(tc.impl, got.Impl); diff != "" {
+				t.Errorf("Run(%q) ran (-want +got):\n%s", tc.args, diff)
+			}
+			if diff := cmp.Diff(tc.out, out.String()); diff != "" {
+				t.Errorf("Run(%q) printed (-want +got):\n%s", tc.args, diff)
+			}
+		})
+	}
+}
+
+// TestRunParsesEveryFlag gives the shared flags and a step's own.
+func TestRunParsesEveryFlag(t *testing.T) {
+	p := New("03-select", "127.0.0.1:7003")
+	p.AddTrace("print every Wait")
+	clients := p.Int("clients", 100, "-demo: how many clients")
+	var got Run
+	err := p.Run([]string{"-ref", "-demo", "-trace", "-addr", "127.0.0.1:0", "-clients", "3"}, &strings.Builder{},
+		func(r Run) error { got = r; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Run{Addr: "127.0.0.1:0", Impl: "solution", Demo: true, Trace: true, step: "03-select"}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(Run{}), cmpopts.IgnoreFields(Run{}, "Out")); diff != "" {
+		t.Errorf("Run (-want +got):\n%s", diff)
+	}
+	if *clients != 3 {
+		t.Errorf("-clients = %d, want 3", *clients)
+	}
+}
+
+// TestRunWordsATODOPanic: a hole that panics in the body, on the goroutine
+// of Run, becomes an error that names it.
+func TestRunWordsATODOPanic(t *testing.T) {
+	p := New("03-select", "127.0.0.1:7003")
+	err := p.Run([]string{"-addr", "127.0.0.1:0"}, &strings.Builder{}, func(Run) error {
+		panic("TODO(step03): Register: keep ev")
+	})
+	if err == nil || !strings.Contains(err.Error(), "is not implemented yet (TODO(step03)") {
+		t.Errorf("Run of a body that panics with a TODO = %v, want an error naming the hole", err)
+	}
+}
+
+func TestListenErrorNamesTheStep(t *testing.T) {
+	r := Run{step: "03-select"}
+	got := r.ListenError(os.ErrExist).Error()
+	if !strings.Contains(got, "is step 03 still running") {
+		t.Errorf("ListenError = %q, want it to ask whether step 03 still runs", got)
+	}
+}
