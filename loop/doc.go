@@ -63,6 +63,7 @@
 // The loop knows fds, timers and callbacks, nothing else. Sockets, buffers
 // and protocols belong to the front ends that drive it: package callbacks,
 // package protocol (callbacks/protocol) and package coroutines. The loop's
-// only hooks for them are ReportError, Hold and AddExitCheck. Read those
-// packages next.
+// only hooks for them are ReportError, Hold, AddExitCheck and RunningOn
+// (which tells the watchdog whose code runs when a front end hands control
+// to a goroutine of its own). Read those packages next.
 package loop

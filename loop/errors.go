@@ -14,14 +14,21 @@ var ErrClosed = errors.New("loop: use after Close")
 var ErrRunning = errors.New("loop: already running")
 
 // A PanicError is a panic recovered from a callback. The loop reports it to
-// its error handler and goes on with the next callback.
+// its error handler and goes on with the next callback. Front ends report
+// the panics of the code they run on goroutines of their own as
+// PanicErrors too, naming that code.
 type PanicError struct {
 	Value any    // what the callback panicked with
 	Stack []byte // the callback's stack where it panicked
+	Name  string // what panicked, for the message: "" says "callback"; "coroutine writer(alice)"
 }
 
 func (e *PanicError) Error() string {
-	return fmt.Sprintf("loop: callback panicked: %v\n%s", e.Value, e.Stack)
+	name := e.Name
+	if name == "" {
+		name = "callback"
+	}
+	return fmt.Sprintf("loop: %s panicked: %v\n%s", name, e.Value, e.Stack)
 }
 
 // Unwrap returns the panic value if it is an error, so errors.Is and

@@ -26,7 +26,7 @@ type Loop struct {
 	clock     timers.Clock
 	manual    bool // the clock moves only when told (timers.Notifier)
 	onError   func(error)
-	observer  Observer
+	observer  Observer  // the user's, the watchdog, both teed, or nil
 	watchdog  *watchdog // nil unless WithWatchdog
 	maxFD     int       // the poller's FDLimiter limit, or 0 for none
 	openLimit int       // no fd reaches this: RLIMIT_NOFILE's hard limit
@@ -102,6 +102,7 @@ func newLoop(cfg config) (*Loop, error) {
 	}
 	if cfg.watchdog > 0 {
 		l.watchdog = &watchdog{threshold: cfg.watchdog, report: l.onError}
+		l.observer = teeObservers(cfg.observer, l.watchdog)
 	}
 	l.openLimit = openLimit()
 	if limiter, ok := l.poller.(FDLimiter); ok {

@@ -79,17 +79,45 @@ func (c Callback) Name() string {
 	return "?"
 }
 
-// Location returns the file and line where the callback's function begins.
-func (c Callback) Location() (file string, line int) {
-	if f := c.runtimeFunc(); f != nil {
-		return f.FileLine(f.Entry())
-	}
-	return "?", 0
-}
-
 func (c Callback) runtimeFunc() *runtime.Func {
 	if c.Func == nil {
 		return nil
 	}
 	return runtime.FuncForPC(reflect.ValueOf(c.Func).Pointer())
+}
+
+// teeObservers returns an observer that tells first, then second, or second
+// alone if first is nil: the loop tells both from one call site per step.
+func teeObservers(first, second Observer) Observer {
+	if first == nil {
+		return second
+	}
+	return tee{first, second}
+}
+
+type tee struct{ first, second Observer }
+
+func (t tee) IterationStarted(n uint64) {
+	t.first.IterationStarted(n)
+	t.second.IterationStarted(n)
+}
+
+func (t tee) PollStarted(timeout time.Duration) {
+	t.first.PollStarted(timeout)
+	t.second.PollStarted(timeout)
+}
+
+func (t tee) PollReturned(ready []Event) {
+	t.first.PollReturned(ready)
+	t.second.PollReturned(ready)
+}
+
+func (t tee) CallbackStarted(c Callback) {
+	t.first.CallbackStarted(c)
+	t.second.CallbackStarted(c)
+}
+
+func (t tee) CallbackReturned(c Callback) {
+	t.first.CallbackReturned(c)
+	t.second.CallbackReturned(c)
 }

@@ -40,29 +40,18 @@ func (l *Loop) runTask(t *task) {
 	if fn == nil {
 		return
 	}
-	if l.observer == nil && l.watchdog == nil {
+	if l.observer == nil {
 		l.call(fn)
 		return
 	}
-	cb := Callback{Kind: t.kind, FD: t.fd, Timer: t.timer, Func: fn}
-	l.callObserved(cb)
+	l.callObserved(Callback{Kind: t.kind, FD: t.fd, Timer: t.timer, Func: fn})
 }
 
-// callObserved is call with the observer and the watchdog told.
+// callObserved is call with the observer told.
 func (l *Loop) callObserved(cb Callback) {
-	if l.observer != nil {
-		l.observer.CallbackStarted(cb)
-	}
-	if l.watchdog != nil {
-		l.watchdog.callbackStarted(cb)
-	}
+	l.observer.CallbackStarted(cb)
 	l.call(cb.Func)
-	if l.watchdog != nil {
-		l.watchdog.callbackReturned()
-	}
-	if l.observer != nil {
-		l.observer.CallbackReturned(cb)
-	}
+	l.observer.CallbackReturned(cb)
 }
 
 // current returns the function a task should call now, or nil if it is stale.

@@ -99,15 +99,9 @@ func (l *Loop) poll(timeout time.Duration) (int, error) {
 	if l.observer != nil {
 		l.observer.PollStarted(timeout)
 	}
-	if l.watchdog != nil {
-		l.watchdog.polling()
-	}
 	l.inPoll.Store(true)
 	n, err := l.poller.Wait(timeout, l.events)
 	l.inPoll.Store(false)
-	if l.watchdog != nil {
-		l.watchdog.polled()
-	}
 	if errors.Is(err, unix.EINTR) {
 		n, err = 0, nil // the pollers retry EINTR; one of the student's might not
 	}
