@@ -18,7 +18,6 @@ import (
 type Listener struct {
 	// Set by Listen, then read-only.
 	loop       *loop.Loop
-	shared     *shared // held while listening, so that connections coming and going one at a time find the loop's buffer made
 	fd         int
 	addr       netip.AddrPort
 	onAccept   func(*Conn)
@@ -65,12 +64,11 @@ func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOptio
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
-	ln := &Listener{loop: l, shared: acquire(l), fd: fd, addr: bound, onAccept: onAccept}
+	ln := &Listener{loop: l, fd: fd, addr: bound, onAccept: onAccept}
 	ln.readableFn = ln.acceptReady
 	ln.resumeFn = ln.resume
 	if err := l.AddReader(fd, ln.readableFn); err != nil {
 		unix.Close(fd)
-		ln.shared.release()
 		return nil, fmt.Errorf("callbacks: listen tcp %s: %w", addr, err)
 	}
 	return ln, nil
@@ -120,7 +118,6 @@ func (ln *Listener) Close() error {
 		ln.loop.RemoveReader(ln.fd) // before the close: see Conn.teardown
 	}
 	err := unix.Close(ln.fd)
-	ln.shared.release()
 	if err != nil {
 		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.addr, os.NewSyscallError("close", err))
 	}
