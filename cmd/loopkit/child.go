@@ -35,14 +35,19 @@ const startupBound = 10 * time.Second
 var listeningRE = regexp.MustCompile(`listening on (\S+)`)
 
 // startChild runs "loopkit run PROGRAM --style S --backend B --loops N" on
-// a free loopback port and waits for the line that says where it listens.
+// a free loopback port (without --backend and --loops for the goroutines
+// style, which has no loop) and waits for the line that says where it
+// listens.
 func startChild(program, style, backend string, loops int) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(exe, "run", program, "--style", style, "--backend", backend,
-		"--addr", "127.0.0.1:0", "--loops", strconv.Itoa(loops))
+	args := []string{"run", program, "--style", style, "--addr", "127.0.0.1:0"}
+	if hasLoop(style) {
+		args = append(args, "--backend", backend, "--loops", strconv.Itoa(loops))
+	}
+	cmd := exec.Command(exe, args...)
 	// One P per loop: the server gets a CPU's worth of Go scheduler per
 	// loop, the load client (GOMAXPROCS=1 in compare) the other core.
 	// Left to its default of one P per core, a Go server and a Go client

@@ -14,7 +14,6 @@ import (
 	"github.com/loopkit/loopkit/examples/chat"
 	"github.com/loopkit/loopkit/examples/echo"
 	"github.com/loopkit/loopkit/examples/fetch"
-	"github.com/loopkit/loopkit/examples/fetch/fetchtest"
 	"github.com/loopkit/loopkit/loop"
 )
 
@@ -374,7 +373,7 @@ func measureFetch(o compareOptions, r *results, p *progressLine) []fetchRun {
 	for _, s := range o.servers(fetch.Styles.Names()) {
 		p.show(fmt.Sprintf("fetch %s: %d URLs through a pool of %d", s, o.urls, o.pool))
 		f, _ := fetch.Styles.Lookup(s.Style)
-		srv := fetchtest.NewServer(o.delay)
+		srv := fetch.NewLocalServer(o.delay)
 		urls := make([]string, o.urls)
 		for i := range urls {
 			urls[i] = srv.URLOf(fmt.Sprintf("/ok/%d", i))

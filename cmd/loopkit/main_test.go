@@ -41,6 +41,10 @@ func TestBadArgumentsListTheChoices(t *testing.T) {
 		{[]string{"run", "chat", "--backend", "iouring"}, `unknown backend "iouring" (this OS has: epoll, poll, select)`},
 		{[]string{"run", "echo", "--loops", "0"}, "--loops must be at least 1"},
 		{[]string{"run", "echo", "--colour"}, "flag provided but not defined: -colour"},
+		{[]string{"run", "echo", "--style", "goroutines", "--loops", "2", "--backend", "select"}, "--backend: the goroutines style has no loop"},
+		{[]string{"run", "echo", "--style", "goroutines", "--loops", "2"}, "--loops: the goroutines style has no loop"},
+		{[]string{"run", "chat", "--style", "goroutines", "--backend", "poll"}, "--backend: the goroutines style has no loop"},
+		{[]string{"run", "fetch", "--style", "goroutines", "--backend", "poll"}, "--backend: the goroutines style has no loop"},
 		{[]string{"compare", "--styles", "threads"}, `unknown style "threads" (choose among: goroutines, callbacks, protocol, coroutines)`},
 		{[]string{"compare", "--conns", "1,x"}, `--conns: "x" is not a positive number`},
 	}

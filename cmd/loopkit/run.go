@@ -16,7 +16,6 @@ import (
 	"github.com/loopkit/loopkit/examples/chat"
 	"github.com/loopkit/loopkit/examples/echo"
 	"github.com/loopkit/loopkit/examples/fetch"
-	"github.com/loopkit/loopkit/examples/fetch/fetchtest"
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/internal/sock"
 	"github.com/loopkit/loopkit/loop"
@@ -100,8 +99,29 @@ func parseRun(args []string, stderr io.Writer) (runOptions, error) {
 		return opts, err
 	}
 	opts.urls = fs.Args()
+	if err := refuseIgnored(fs, opts.style); err != nil {
+		return opts, err
+	}
 	return opts, checkRun(opts)
 }
+
+// refuseIgnored refuses the flags of a loop given to a style that has none:
+// the goroutines style serves on Go's net package, whose netpoller is the
+// runtime's own, so --backend and --loops would change nothing but the
+// line that says how it runs.
+func refuseIgnored(fs *flag.FlagSet, style string) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if !hasLoop(style) && (f.Name == "backend" || f.Name == "loops") && err == nil {
+			err = fmt.Errorf("--%s: the %s style has no loop (it runs on Go's net package and its runtime's netpoller); leave --%s out, or choose a loop style", f.Name, style, f.Name)
+		}
+	})
+	return err
+}
+
+// hasLoop reports whether style runs on loopkit loops: every style but
+// goroutines.
+func hasLoop(style string) bool { return style != "goroutines" }
 
 // checkRun refuses names that are not among the choices, naming them.
 func checkRun(opts runOptions) error {
@@ -154,7 +174,7 @@ func startServer(opts runOptions, onError func(error)) (examples.Server, error) 
 // reads to find the port), how to reach it, and a warning if it is not on
 // loopback.
 func announce(opts runOptions, addr string, stdout, stderr io.Writer) {
-	fmt.Fprintf(stdout, "loopkit: %s (%s, %s, %d loop(s)) listening on %s\n", opts.program, opts.style, opts.backend, opts.loops, addr)
+	fmt.Fprintf(stdout, "loopkit: %s (%s) listening on %s\n", opts.program, how(opts), addr)
 	if ap, err := sock.ParseAddr(opts.addr); err == nil && !ap.Addr().IsLoopback() {
 		fmt.Fprintf(stderr, "loopkit: warning: %s is not a loopback address: other machines can connect\n", opts.addr)
 	}
@@ -165,6 +185,18 @@ func announce(opts runOptions, addr string, stdout, stderr io.Writer) {
 	case "echo":
 		fmt.Fprintf(stdout, "Try: nc %s %s  (every line comes back). Ctrl-C stops the server.\n", host, port)
 	}
+}
+
+// how says how the program runs: its style, and for a loop style the
+// backend and the number of loops.
+func how(opts runOptions) string {
+	switch {
+	case !hasLoop(opts.style):
+		return opts.style + ", Go's net"
+	case opts.program == "fetch":
+		return fmt.Sprintf("%s, %s", opts.style, opts.backend)
+	}
+	return fmt.Sprintf("%s, %s, %d loop(s)", opts.style, opts.backend, opts.loops)
 }
 
 func splitHostPort(addr string) (string, string) {
@@ -186,7 +218,7 @@ func runFetch(opts runOptions, stdout, stderr io.Writer) int {
 	}
 	urls := opts.urls
 	if len(urls) == 0 {
-		s := fetchtest.NewServer(50 * time.Millisecond)
+		s := fetch.NewLocalServer(50 * time.Millisecond)
 		defer s.Close()
 		for i := range 100 {
 			urls = append(urls, s.URLOf(fmt.Sprintf("/ok/%d", i)))
@@ -204,7 +236,7 @@ func runFetch(opts runOptions, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%s: %d bytes\n", r.URL, len(r.Body))
 	}
-	fmt.Fprintf(stdout, "%d URLs, %d failed, in %v (%s, %s, pool of %d)\n", len(results), failed, time.Since(began).Round(time.Millisecond), opts.style, opts.backend, opts.pool)
+	fmt.Fprintf(stdout, "%d URLs, %d failed, in %v (%s, pool of %d)\n", len(results), failed, time.Since(began).Round(time.Millisecond), how(opts), opts.pool)
 	if failed > 0 {
 		return 1
 	}

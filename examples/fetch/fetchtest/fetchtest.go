@@ -2,7 +2,7 @@
 // of requests in flight and does reach that number (it overlaps them), that
 // it returns every URL's body or error in the order of the list, and that a
 // URL that fails or hangs costs only its own result. The servers it fetches
-// from are local (Server, on 127.0.0.1), made with Go's net/http.
+// from are local (fetch.LocalServer, on 127.0.0.1), made with Go's net/http.
 package fetchtest
 
 import (
@@ -50,6 +50,10 @@ func Bound() time.Duration {
 	}
 	return time.Duration(float64(20*time.Second) * scale)
 }
+
+// NewServer starts the server the suite fetches from (fetch.NewLocalServer):
+// every answer waits delay.
+func NewServer(delay time.Duration) *fetch.LocalServer { return fetch.NewLocalServer(delay) }
 
 // testPoolOf20 is the talk's example: 100 URLs through a pool of 20. The
 // server holds the requests until 20 are in flight, so the fetch passes
