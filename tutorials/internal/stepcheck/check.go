@@ -30,6 +30,10 @@ func (tu *tutorial) check(name string, race bool) error {
 	args = append(args, pkg(s))
 	fmt.Fprintf(tu.out, "go test %s %s\n\n", strings.Join(args, " "), implNote())
 	r := goTestJSON(context.Background(), tu.module, nil, args...)
+	if r.build.Len() > 0 {
+		// The compiler's message first: nothing after it means much until it is fixed.
+		fmt.Fprintf(tu.out, "%s\n", r.build.String())
+	}
 	leaves := r.failedLeaves()
 	var hints []string
 	for i, t := range leaves {
@@ -51,6 +55,9 @@ func (tu *tutorial) check(name string, race bool) error {
 	if len(leaves) == 0 && (r.exitCode != 0 || len(r.pkgFail) > 0) {
 		// Not a failed test: the package did not build, or crashed.
 		fmt.Fprintln(tu.out, r.out("").String()+r.out(modulePath(tu)+"/tutorials/"+s.Dir).String()+r.stderr)
+		if r.build.Len() > 0 {
+			return fmt.Errorf("%s does not compile: the compiler's message is above", s.Dir)
+		}
 		return fmt.Errorf("%s: go test failed before any check could run (see above)", s.Dir)
 	}
 	if skipped := r.count("skip"); skipped > 0 && len(leaves) > 0 {

@@ -234,6 +234,9 @@ func (c *ciRun) solutions() {
 	start := time.Now()
 	r := goTestJSON(c.ctx, c.tu.module, []string{"LOOPKIT_IMPL=solution"},
 		"-race", "-count=3", "-timeout=10m", "./tutorials/...")
+	if r.build.Len() > 0 {
+		c.problem("solution: does not compile:\n%s", indent(r.build.String(), "    "))
+	}
 	for _, t := range r.failedLeaves() {
 		c.problem("solution: %s %s fails:\n%s", t.pkg, t.test, indent(r.outputOf(t), "    "))
 	}

@@ -14,13 +14,15 @@ import (
 	"time"
 )
 
-// An event is one line of go test -json (cmd/test2json's TestEvent).
+// An event is one line of go test -json: cmd/test2json's TestEvent, or
+// the build's BuildEvent (Action "build-output", with ImportPath).
 type event struct {
-	Action  string
-	Package string
-	Test    string
-	Output  string
-	Elapsed float64
+	Action     string
+	Package    string
+	ImportPath string
+	Test       string
+	Output     string
+	Elapsed    float64
 }
 
 // A result is what one test did, gathered from its events.
@@ -39,6 +41,7 @@ type report struct {
 	order    []key           // tests in the order they started
 	pkgFail  map[string]bool // packages that failed as a whole (build errors, panics)
 	pkgOut   map[string]*strings.Builder
+	build    strings.Builder // the compiler's messages, of every package
 	exitCode int
 	stderr   string
 }
@@ -60,6 +63,8 @@ func (r *report) read(stream io.Reader) {
 		}
 		if ev.Test == "" {
 			switch ev.Action {
+			case "build-output":
+				r.build.WriteString(ev.Output)
 			case "fail":
 				r.pkgFail[ev.Package] = true
 			case "output":

@@ -54,6 +54,29 @@ func TestReportReadsEventsByPackage(t *testing.T) {
 	}
 }
 
+// buildFailure is go test -json on a package that does not compile: the
+// compiler's message comes as build-output events, before the package's
+// one line "[build failed]".
+const buildFailure = `{"ImportPath":"m/p [m/p.test]","Action":"build-output","Output":"# m/p [m/p.test]\n"}
+{"ImportPath":"m/p [m/p.test]","Action":"build-output","Output":"p/p.go:2:23: cannot use \"x\" (untyped string constant) as int value in return statement\n"}
+{"ImportPath":"m/p [m/p.test]","Action":"build-fail"}
+{"Action":"start","Package":"m/p"}
+{"Action":"output","Package":"m/p","Output":"FAIL\tm/p [build failed]\n"}
+{"Action":"fail","Package":"m/p","Elapsed":0,"FailedBuild":"m/p [m/p.test]"}
+`
+
+func TestReportKeepsTheCompilersMessage(t *testing.T) {
+	r := newReport()
+	r.read(strings.NewReader(buildFailure))
+	want := "# m/p [m/p.test]\n" + `p/p.go:2:23: cannot use "x" (untyped string constant) as int value in return statement` + "\n"
+	if diff := cmp.Diff(want, r.build.String()); diff != "" {
+		t.Errorf("the compiler's message (-want +got):\n%s", diff)
+	}
+	if !r.pkgFail["m/p"] || len(r.failedLeaves()) != 0 {
+		t.Errorf("pkgFail = %v, failedLeaves = %v; want m/p failed as a package, no test failed", r.pkgFail, r.failedLeaves())
+	}
+}
+
 func TestRunPatternSelectsExactlyOneTest(t *testing.T) {
 	pattern := runPattern("TestPoller/2-Readiness/NotReadableWhenEmpty")
 	parts := strings.Split(pattern, "/")
