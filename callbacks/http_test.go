@@ -17,14 +17,14 @@ import (
 	"github.com/loopkit/loopkit/internal/testutil"
 )
 
-// TestGet fetches from a net/http server: a plain body, a chunked one (the
-// handler flushes, so no Content-Length is known), and a 404.
+// TestGet fetches from a net/http server: a plain body, a flushed one (no
+// Content-Length is known: the body ends where the stream ends), and a 404.
 func TestGet(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/beer", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "%d beers, connection %s", 99, r.Header.Get("Connection"))
 	})
-	mux.HandleFunc("/chunked", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/flushed", func(w http.ResponseWriter, r *http.Request) {
 		for i := range 3 {
 			fmt.Fprintf(w, "chunk %d;", i)
 			w.(http.Flusher).Flush()
@@ -36,7 +36,7 @@ func TestGet(t *testing.T) {
 		wantBody   string
 	}{
 		{"/api/beer", 200, "99 beers, connection close"},
-		{"/chunked", 200, "chunk 0;chunk 1;chunk 2;"},
+		{"/flushed", 200, "chunk 0;chunk 1;chunk 2;"},
 		{"/nothing", 404, "404 page not found\n"},
 	}
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {

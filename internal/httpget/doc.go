@@ -1,7 +1,8 @@
-// Package httpget is the HTTP of the fetch example, the part that is not a
+// Package httpget is the kit's one HTTP client, the part that is not a
 // style: it checks a URL, writes the request, and reads the response once
-// the whole of it has arrived. The styles in examples/fetch do the waiting
-// (connect, write, read until the server closes) each in its own way.
+// the whole of it has arrived. The styles in examples/fetch, and
+// callbacks.Get, do the waiting (connect, write, read until the server
+// closes) each in its own way.
 //
 // It speaks HTTP/1.0 with "Connection: close", the simplest HTTP there is:
 // one request per connection, and the response ends where the stream ends,
@@ -76,21 +77,43 @@ var ErrTooLarge = fmt.Errorf("httpget: response longer than %d bytes", MaxRespon
 // closed), and returns its body. A status other than 200 is an error that
 // names the URL and the status; so is a response cut short.
 func (t Target) Body(raw []byte) ([]byte, error) {
+	resp, body, err := t.parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, StatusError(t.URL, resp.Status)
+	}
+	return body, nil
+}
+
+// Response parses raw, a whole response, as Body does, and returns it
+// whatever its status, with its Body read into memory already: reading it
+// cannot block.
+func (t Target) Response(raw []byte) (*http.Response, error) {
+	resp, body, err := t.parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// parse reads the response and its body from raw: all in memory, so
+// nothing here waits.
+func (t Target) parse(raw []byte) (*http.Response, []byte, error) {
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
 	if err != nil {
-		return nil, fmt.Errorf("httpget: GET %s: bad response: %w", t.URL, err)
+		return nil, nil, fmt.Errorf("httpget: GET %s: bad response: %w", t.URL, err)
 	}
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			err = fmt.Errorf("response cut short: %w", err)
 		}
-		return nil, fmt.Errorf("httpget: GET %s: %w", t.URL, err)
+		return nil, nil, fmt.Errorf("httpget: GET %s: %w", t.URL, err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, StatusError(t.URL, resp.Status)
-	}
-	return body, nil
+	return resp, body, nil
 }
 
 // TimeoutError is the error of a URL that did not answer in full within d.

@@ -1,6 +1,7 @@
 package httpget
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -71,4 +72,38 @@ func TestBody(t *testing.T) {
 			t.Errorf("%s: body = %q, want %q", tt.name, body, tt.body)
 		}
 	}
+}
+
+// TestResponse: a response of any status comes back whole, its body in
+// memory; one that cannot be read is the error Body gives.
+func TestResponse(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		want      response
+		err       string
+	}{
+		{name: "ok", raw: "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello", want: response{"200 OK", "hello"}},
+		{name: "not found", raw: "HTTP/1.0 404 Not Found\r\n\r\nno such page", want: response{"404 Not Found", "no such page"}},
+		{name: "cut short", raw: "HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nhel", err: "cut short"},
+	}
+	tg := Target{URL: "http://127.0.0.1/x"}
+	for _, tt := range tests {
+		resp, err := tg.Response([]byte(tt.raw))
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: error = %v, want one containing %q", tt.name, err, tt.err)
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case tt.err == "":
+			body, _ := io.ReadAll(resp.Body)
+			if diff := cmp.Diff(tt.want, response{resp.Status, string(body)}); diff != "" {
+				t.Errorf("%s: (-want +got):\n%s", tt.name, diff)
+			}
+		}
+	}
+}
+
+// A response is what a test compares of an *http.Response.
+type response struct {
+	Status, Body string
 }
