@@ -37,7 +37,8 @@
 //   - A waiter removed (or replaced) by an earlier callback of the same
 //     iteration is not called, even if its fd was reported ready and even if
 //     the fd number was at once reused by a new fd: each waiter carries a
-//     generation, and a stale event names an old one.
+//     generation, and a stale event names an old one (package waiters tells
+//     the story).
 //   - Readiness is level-triggered on every backend: a reader that does not
 //     drain its fd is called again next iteration.
 //   - A panic in a callback is recovered, reported with its stack to the
