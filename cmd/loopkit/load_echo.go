@@ -20,7 +20,7 @@ import (
 // the same two cores as the server, and per round trip it costs about what
 // the server does (a write, a read, a wake-up), so the fastest servers are
 // held back by it and their figures are lower bounds that sit close
-// together. bench/ has a C client for sharper figures.
+// together. docs/performance.md has sharper figures, from a C client.
 type echoLoad struct {
 	conns  int
 	size   int
