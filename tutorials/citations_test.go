@@ -89,6 +89,7 @@ func TestDocsCitationsHold(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("checked %d citations of a line and %d code spans", repo.cited, repo.named)
 	if repo.cited == 0 || repo.named == 0 {
 		t.Errorf("found %d citations of a line and %d code spans, want some of each: do the patterns still match?",
 			repo.cited, repo.named)
