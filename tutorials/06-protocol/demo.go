@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"net"
@@ -12,8 +11,8 @@ import (
 	"time"
 
 	"github.com/loopkit/loopkit/callbacks/protocol"
-	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/demo"
 	"github.com/loopkit/loopkit/tutorials/internal/linechat"
 )
 
@@ -53,60 +52,32 @@ func runDemo(out io.Writer, l *loop.Loop, chat *protocol.Server, newProtocol new
 // chatScene joins alice and bob, has bob type "hello, alice" one byte per
 // write, and returns what alice received meanwhile.
 func chatScene(addr string) ([]string, error) {
-	alice, err := join(addr, "alice")
+	const bound = 10 * time.Second
+	alice, err := demo.JoinChat(addr, "alice", bound)
 	if err != nil {
 		return nil, err
 	}
 	defer alice.Close()
-	bob, err := join(addr, "bob")
+	bob, err := demo.JoinChat(addr, "bob", bound)
 	if err != nil {
 		return nil, err
 	}
 	defer bob.Close()
-	var got []string
-	joined, err := alice.r.ReadString('\n')
+	joined, err := alice.ReadLine(bound)
 	if err != nil {
 		return nil, err
 	}
-	got = append(got, joined)
 	for _, b := range []byte("hello, alice\r\n") {
-		if _, err := bob.c.Write([]byte{b}); err != nil {
+		if _, err := bob.Conn.Write([]byte{b}); err != nil {
 			return nil, err
 		}
 		time.Sleep(time.Millisecond)
 	}
-	said, err := alice.r.ReadString('\n')
+	said, err := alice.ReadLine(bound)
 	if err != nil {
-		return nil, fmt.Errorf("alice waiting for bob's line: %w", err)
+		return nil, fmt.Errorf("waiting for bob's line: %w", err)
 	}
-	return append(got, said), nil
-}
-
-type chatClient struct {
-	c net.Conn
-	r *bufio.Reader
-}
-
-func (c chatClient) Close() { c.c.Close() }
-
-// join connects, reads the prompt and gives name.
-func join(addr, name string) (chatClient, error) {
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		return chatClient{}, err
-	}
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	cc := chatClient{c: c, r: bufio.NewReader(c)}
-	prompt := make([]byte, len(chatroom.Prompt))
-	if _, err := io.ReadFull(cc.r, prompt); err != nil {
-		c.Close()
-		return chatClient{}, fmt.Errorf("%s waiting for the prompt: %w", name, err)
-	}
-	if _, err := io.WriteString(c, name+"\n"); err != nil {
-		c.Close()
-		return chatClient{}, err
-	}
-	return cc, nil
+	return []string{joined, said}, nil
 }
 
 // A firehose is a handler that sends messages as fast as its LineProtocol

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -13,6 +11,7 @@ import (
 	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/examples/fetch/fetchtest"
 	"github.com/loopkit/loopkit/internal/chatroom"
+	"github.com/loopkit/loopkit/tutorials/internal/demo"
 )
 
 // runDemo runs two scenes at once on the hub's loop: three chat users,
@@ -116,24 +115,24 @@ func timeoutScene(ctx context.Context, p program) []string {
 // chatScene: alice, bob and carol join; alice says hello, bob answers,
 // carol leaves; it returns every line alice received.
 func chatScene(addr string) ([]string, error) {
-	alice, err := join(addr, "alice")
-	if err != nil {
-		return nil, err
+	const bound = 5 * time.Second
+	var users []*demo.ChatUser
+	defer func() {
+		for _, u := range users {
+			u.Close()
+		}
+	}()
+	for _, name := range []string{"alice", "bob", "carol"} {
+		u, err := demo.JoinChat(addr, name, bound)
+		if err != nil {
+			return nil, err
+		}
+		users = append(users, u)
 	}
-	defer alice.Close()
-	bob, err := join(addr, "bob")
-	if err != nil {
-		return nil, err
-	}
-	defer bob.Close()
-	carol, err := join(addr, "carol")
-	if err != nil {
-		return nil, err
-	}
-	defer carol.Close()
+	alice, bob, carol := users[0], users[1], users[2]
 	var got []string
 	steps := []struct {
-		who  *chatter
+		who  *demo.ChatUser
 		say  string
 		upTo string // alice reads up to this line
 	}{
@@ -145,16 +144,16 @@ func chatScene(addr string) ([]string, error) {
 	for _, s := range steps {
 		switch {
 		case s.who != nil && s.say != "":
-			if _, err := io.WriteString(s.who.c, s.say+"\n"); err != nil {
+			if err := s.who.Say(s.say); err != nil {
 				return got, err
 			}
 		case s.who != nil:
 			s.who.Close()
 		}
 		for {
-			line, err := alice.r.ReadString('\n')
+			line, err := alice.ReadLine(bound)
 			if err != nil {
-				return got, fmt.Errorf("alice, waiting for %q: %w", s.upTo, err)
+				return got, fmt.Errorf("waiting for %q: %w", s.upTo, err)
 			}
 			got = append(got, line)
 			if line == s.upTo {
@@ -163,32 +162,4 @@ func chatScene(addr string) ([]string, error) {
 		}
 	}
 	return got, nil
-}
-
-// A chatter is a chat client.
-type chatter struct {
-	c net.Conn
-	r *bufio.Reader
-}
-
-func (c *chatter) Close() { c.c.Close() }
-
-// join connects, reads the prompt and gives name.
-func join(addr, name string) (*chatter, error) {
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		return nil, err
-	}
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	ch := &chatter{c: c, r: bufio.NewReader(c)}
-	prompt := make([]byte, len(chatroom.Prompt))
-	if _, err := io.ReadFull(ch.r, prompt); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("%s, waiting for the prompt: %w", name, err)
-	}
-	if _, err := io.WriteString(c, name+"\n"); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return ch, nil
 }

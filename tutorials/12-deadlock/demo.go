@@ -1,53 +1,103 @@
 package main
 
 import (
-	"bufio"
+	"errors"
 	"fmt"
-	"net"
+	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
-	"github.com/loopkit/loopkit/internal/chatroom"
+	"github.com/loopkit/loopkit/coroutines"
+	"github.com/loopkit/loopkit/tutorials/internal/demo"
 )
 
-// A chatClient is one user of the demo, over Go's net: the world outside
-// the server.
-type chatClient struct {
-	name string
-	conn net.Conn
-	r    *bufio.Reader
+// runDemo has alice and bob join, talk, and alice leave; then it stops the
+// server gracefully, bob leaves, and it prints what Run returned.
+func runDemo(out io.Writer, s *chatServer, wait time.Duration) error {
+	type result struct {
+		transcript []string
+		err        error
+	}
+	done := make(chan result, 1)
+	go func() {
+		transcript, err := runClients(s.server.Addr().String(), s, wait)
+		if err != nil {
+			s.kill() // or Run would wait for the clients for ever
+		}
+		done <- result{transcript, err}
+	}()
+	runErr := s.run()
+	r := <-done
+	if r.err != nil {
+		return r.err
+	}
+	for _, line := range r.transcript {
+		fmt.Fprintln(out, line)
+	}
+	fmt.Fprintln(out)
+	var deadlock *coroutines.DeadlockError
+	switch {
+	case runErr == nil:
+		fmt.Fprintln(out, "Run returned nil: every coroutine finished, nothing was left waiting.")
+	case errors.As(runErr, &deadlock):
+		fmt.Fprintf(out, "Run returned a deadlock, instead of hanging for ever:\n  %v\n\n", runErr)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  coroutine\twaits on\tparked at\n")
+		for _, p := range deadlock.Parked {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", p.Name, p.What, p.Site)
+		}
+		tw.Flush()
+		fmt.Fprintln(out, "\nRead it from the writer up: writer(alice) waits on a queue nobody will put to again;\n"+
+			"its handler waits to join it; the server's stop waits for the handlers.")
+	default:
+		return runErr
+	}
+	return nil
 }
 
-// joinChat connects to addr, reads the prompt and answers it with name.
-func joinChat(addr, name string, bound time.Duration) (*chatClient, error) {
-	conn, err := net.DialTimeout("tcp", addr, bound)
+// runClients plays alice and bob, and stops the server once alice has
+// left, before bob does. It returns what happened, one line each.
+func runClients(addr string, s *chatServer, wait time.Duration) ([]string, error) {
+	const bound = 10 * time.Second
+	var lines []string
+	tell := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
+	alice, err := demo.JoinChat(addr, "alice", bound)
 	if err != nil {
 		return nil, err
 	}
-	c := &chatClient{name: name, conn: conn, r: bufio.NewReader(conn)}
-	prompt := make([]byte, len(chatroom.Prompt))
-	conn.SetDeadline(time.Now().Add(bound))
-	if _, err := c.r.Read(prompt); err != nil || string(prompt) != chatroom.Prompt {
-		conn.Close()
-		return nil, fmt.Errorf("%s: got %q, %v; want the prompt %q", name, prompt, err, chatroom.Prompt)
-	}
-	c.send(name)
-	return c, nil
-}
-
-// send sends line and "\n".
-func (c *chatClient) send(line string) { fmt.Fprintf(c.conn, "%s\n", line) }
-
-// readLine waits at most bound for the next line, and returns it without
-// its "\n".
-func (c *chatClient) readLine(bound time.Duration) (string, error) {
-	c.conn.SetDeadline(time.Now().Add(bound))
-	line, err := c.r.ReadString('\n')
+	defer alice.Close()
+	tell("alice joins.")
+	bob, err := demo.JoinChat(addr, "bob", bound)
 	if err != nil {
-		return "", fmt.Errorf("%s: reading a line: got %q, then %w", c.name, line, err)
+		return nil, err
 	}
-	return strings.TrimSuffix(line, "\n"), nil
+	defer bob.Close()
+	heard, err := alice.ReadLine(bound)
+	if err != nil {
+		return nil, err
+	}
+	tell("bob joins;                alice hears %q", strings.TrimSuffix(heard, "\n"))
+	if err := alice.Say("hi bob, bye bob"); err != nil {
+		return nil, err
+	}
+	heard, err = bob.ReadLine(bound)
+	if err != nil {
+		return nil, err
+	}
+	tell("alice says hi, and bye;   bob hears %q", strings.TrimSuffix(heard, "\n"))
+	alice.Close()
+	if heard, err = bob.ReadLine(wait); err != nil {
+		heard = fmt.Sprintf("nothing in %v", wait)
+	} else {
+		heard = fmt.Sprintf("%q", strings.TrimSuffix(heard, "\n"))
+	}
+	tell("alice leaves;             bob hears %s", heard)
+	if err := s.stop(); err != nil {
+		return nil, err
+	}
+	tell("the server stops: no new users, and it ends once everyone has left.")
+	bob.Close()
+	tell("bob leaves.")
+	return lines, nil
 }
-
-// close leaves the chat. Calling it twice is harmless.
-func (c *chatClient) close() { c.conn.Close() }

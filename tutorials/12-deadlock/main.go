@@ -9,13 +9,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
-	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/tutorials/internal/detector"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
@@ -55,93 +52,4 @@ func stopOnInterrupt(out io.Writer, s *chatServer) {
 	}
 	step.WaitInterrupt()
 	s.kill()
-}
-
-// runDemo has alice and bob join, talk, and alice leave; then it stops the
-// server gracefully, bob leaves, and it prints what Run returned.
-func runDemo(out io.Writer, s *chatServer, wait time.Duration) error {
-	type result struct {
-		transcript []string
-		err        error
-	}
-	done := make(chan result, 1)
-	go func() {
-		transcript, err := runClients(s.server.Addr().String(), s, wait)
-		if err != nil {
-			s.kill() // or Run would wait for the clients for ever
-		}
-		done <- result{transcript, err}
-	}()
-	runErr := s.run()
-	r := <-done
-	if r.err != nil {
-		return r.err
-	}
-	for _, line := range r.transcript {
-		fmt.Fprintln(out, line)
-	}
-	fmt.Fprintln(out)
-	var deadlock *coroutines.DeadlockError
-	switch {
-	case runErr == nil:
-		fmt.Fprintln(out, "Run returned nil: every coroutine finished, nothing was left waiting.")
-	case errors.As(runErr, &deadlock):
-		fmt.Fprintf(out, "Run returned a deadlock, instead of hanging for ever:\n  %v\n\n", runErr)
-		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "  coroutine\twaits on\tparked at\n")
-		for _, p := range deadlock.Parked {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", p.Name, p.What, p.Site)
-		}
-		tw.Flush()
-		fmt.Fprintln(out, "\nRead it from the writer up: writer(alice) waits on a queue nobody will put to again;\n"+
-			"its handler waits to join it; the server's stop waits for the handlers.")
-	default:
-		return runErr
-	}
-	return nil
-}
-
-// runClients plays alice and bob, and stops the server once alice has
-// left, before bob does. It returns what happened, one line each.
-func runClients(addr string, s *chatServer, wait time.Duration) ([]string, error) {
-	const bound = 10 * time.Second
-	var lines []string
-	say := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	alice, err := joinChat(addr, "alice", bound)
-	if err != nil {
-		return nil, err
-	}
-	defer alice.close()
-	say("alice joins.")
-	bob, err := joinChat(addr, "bob", bound)
-	if err != nil {
-		return nil, err
-	}
-	defer bob.close()
-	heard, err := alice.readLine(bound)
-	if err != nil {
-		return nil, err
-	}
-	say("bob joins;                alice hears %q", heard)
-	alice.send("hi bob, bye bob")
-	heard, err = bob.readLine(bound)
-	if err != nil {
-		return nil, err
-	}
-	say("alice says hi, and bye;   bob hears %q", heard)
-	alice.close()
-	heard, err = bob.readLine(wait)
-	if err != nil {
-		heard = fmt.Sprintf("nothing in %v", wait)
-	} else {
-		heard = fmt.Sprintf("%q", heard)
-	}
-	say("alice leaves;             bob hears %s", heard)
-	if err := s.stop(); err != nil {
-		return nil, err
-	}
-	say("the server stops: no new users, and it ends once everyone has left.")
-	bob.close()
-	say("bob leaves.")
-	return lines, nil
 }
