@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -25,10 +26,11 @@ type chart struct {
 }
 
 // A series is one set of bars (or one line) of a chart, with a legend
-// name.
+// name, and a note to write at the end of each bar ("" for none).
 type series struct {
 	name   string
 	values []float64
+	notes  []string
 }
 
 // writeCharts draws the charts the results have data for into dir.
@@ -39,6 +41,7 @@ type series struct {
 // server names read without tilting your head, in a room, on a projector.
 func writeCharts(dir string, r *results) ([]chart, error) {
 	plot.DefaultFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	plotter.DefaultFont = plot.DefaultFont
 	var out []chart
 	add := func(file, title string, p *plot.Plot, rows int) error {
 		if p == nil {
@@ -62,16 +65,16 @@ func writeCharts(dir string, r *results) ([]chart, error) {
 		{"echo-throughput.svg", "echo: round trips per second", bars("echo: round trips per second (more is better)", "round trips/s", names,
 			echoSeries(r.Echo, echoServers, conns, func(e echoRun) float64 { return e.PerSecond })), len(names) * len(conns)},
 		{"echo-latency.svg", "echo: latency at 100 connections", bars("echo: latency at 100 connections (less is better)", "µs", names, []series{
-			{"p50", echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.P50us })},
-			{"p99", echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.P99us })},
+			{name: "p50", values: echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.P50us })},
+			{name: "p99", values: echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.P99us })},
 		}), len(names) * 2},
 		{"echo-cpu.svg", "echo: server CPU per round trip at 100 connections", bars("echo: server CPU per round trip at 100 connections (less is better)", "µs of CPU", names, []series{
-			{"CPU per round trip", echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.CPUPerRoundTripUs })},
+			{name: "CPU per round trip", values: echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.CPUPerRoundTripUs })},
 		}), len(names)},
 		{"echo-memory.svg", "echo: peak memory of each server", bars("echo: peak resident memory over the whole run (less is better)", "MB", names, []series{
-			{"peak RSS", serverValues(r.Servers, echoServers)},
+			{name: "peak RSS", values: serverValues(r.Servers, echoServers)},
 		}), len(names)},
-		{"chat.svg", "chat: messages delivered per second", chatChart(r), len(r.Chat)},
+		{"chat.svg", "chat: lines delivered per second", chatChart(r), len(r.Chat)},
 		{"fetch.svg", "fetch: wall time", fetchChart(r), len(r.Fetch)},
 		{"poll-cost.svg", "poll cost per iteration vs idle fds", pollChart(r.PollCost), 10},
 		{"code-lines.svg", "lines of code of each style", codeChart(r.Code, "lines of code of each style's file", "lines", func(c codeFigures) float64 { return float64(c.Lines) }), len(r.Code)},
@@ -137,10 +140,33 @@ func bars(title, unit string, categories []string, ss []series) *plot.Plot {
 		if len(ss) > 1 {
 			p.Legend.Add(s.name, b)
 		}
+		notes := slices.Clone(s.notes)
+		slices.Reverse(notes)
+		if notes := barNotes(vals, notes, b.Offset); notes != nil {
+			p.Add(notes)
+		}
 	}
 	p.Legend.Top = true
 	p.NominalY(rev...)
 	return p
+}
+
+// barNotes writes each note just past the end of its bar, which is offset
+// from its category's line; nil if there are none.
+func barNotes(values []float64, notes []string, offset vg.Length) *plotter.Labels {
+	if !slices.ContainsFunc(notes, func(n string) bool { return n != "" }) {
+		return nil
+	}
+	at := plotter.XYLabels{XYs: make(plotter.XYs, len(notes)), Labels: notes}
+	for i := range notes {
+		at.XYs[i] = plotter.XY{X: values[i], Y: float64(i)}
+	}
+	l, err := plotter.NewLabels(at)
+	if err != nil {
+		return nil
+	}
+	l.Offset = vg.Point{X: 4, Y: offset - 4}
+	return l
 }
 
 func serverNames(ss []server) []string {
@@ -155,7 +181,7 @@ func serverNames(ss []server) []string {
 func echoSeries(runs []echoRun, servers []server, conns []int, value func(echoRun) float64) []series {
 	var out []series
 	for _, n := range conns {
-		out = append(out, series{fmt.Sprintf("%d conns", n), echoValues(runs, servers, n, value)})
+		out = append(out, series{name: fmt.Sprintf("%d conns", n), values: echoValues(runs, servers, n, value)})
 	}
 	return out
 }
@@ -182,14 +208,33 @@ func serverValues(figs []serverFigures, servers []server) []float64 {
 	return out
 }
 
+// chatChart draws each scenario's deliveries per second on each server,
+// with the lines lost and users dropped written beside the bars.
 func chatChart(r *results) *plot.Plot {
-	var names []string
-	var vals []float64
-	for _, c := range r.Chat {
-		names = append(names, c.server.String())
-		vals = append(vals, c.PerSecond)
+	servers := distinct(r.Chat, func(c chatRun) server { return c.server })
+	var ss []series
+	for _, sc := range distinct(r.Chat, func(c chatRun) string { return c.Scenario }) {
+		s := series{name: sc, values: make([]float64, len(servers)), notes: make([]string, len(servers))}
+		for i, srv := range servers {
+			if c, ok := find(r.Chat, func(c chatRun) bool { return c.server == srv && c.Scenario == sc && c.Error == "" }); ok {
+				s.values[i], s.notes[i] = c.PerSecond, chatLosses(c)
+			}
+		}
+		ss = append(ss, s)
 	}
-	return bars(fmt.Sprintf("chat: lines delivered per second, %d users (more is better)", r.Settings.ChatUsers), "deliveries/s", names, []series{{"deliveries/s", vals}})
+	return bars(fmt.Sprintf("chat: lines delivered per second, %d users (more is better)", r.Settings.ChatUsers), "deliveries/s", serverNames(servers), ss)
+}
+
+// chatLosses says what a chat run lost, if anything.
+func chatLosses(c chatRun) string {
+	var losses []string
+	if c.Dropped > 0 {
+		losses = append(losses, fmt.Sprintf("%d dropped", c.Dropped))
+	}
+	if c.Lost > 0 {
+		losses = append(losses, fmt.Sprintf("%d lines lost", c.Lost))
+	}
+	return strings.Join(losses, ", ")
 }
 
 func fetchChart(r *results) *plot.Plot {
@@ -199,7 +244,7 @@ func fetchChart(r *results) *plot.Plot {
 		names = append(names, f.server.String())
 		vals = append(vals, f.WallMs)
 	}
-	return bars(fmt.Sprintf("fetch: %d URLs through a pool of %d, %s each (less is better)", r.Settings.URLs, r.Settings.Pool, r.Settings.Delay), "ms", names, []series{{"wall time", vals}})
+	return bars(fmt.Sprintf("fetch: %d URLs through a pool of %d, %s each (less is better)", r.Settings.URLs, r.Settings.Pool, r.Settings.Delay), "ms", names, []series{{name: "wall time", values: vals}})
 }
 
 // pollChart draws ns per iteration against idle fds, one line per backend.
@@ -311,7 +356,7 @@ func codeChart(code []codeFigures, title, unit string, value func(codeFigures) f
 				vals[i] = value(c)
 			}
 		}
-		ss = append(ss, series{prog, vals})
+		ss = append(ss, series{name: prog, values: vals})
 	}
 	slices.SortStableFunc(ss, func(a, b series) int { return cmp.Compare(a.name, b.name) })
 	return bars(title, unit, styles, ss)

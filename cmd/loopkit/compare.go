@@ -197,7 +197,7 @@ func runCompare(o compareOptions, progress io.Writer) *results {
 func (o compareOptions) steps() int {
 	echoServers := len(o.servers(echo.Styles.Names()))
 	return 1 + len(o.backends)*len(o.idle) + echoServers*len(o.conns) +
-		len(o.servers(chat.Styles.Names())) + len(o.servers(fetch.Styles.Names())) + 2
+		len(o.servers(chat.Styles.Names()))*len(chatScenarios) + len(o.servers(fetch.Styles.Names())) + 2
 }
 
 // A progressLine shows how far compare has come, on one line of the
@@ -330,41 +330,47 @@ func backendOrDefault(b string) string {
 	return b
 }
 
+// measureChat plays each chat scenario against each server, each time a
+// fresh child, so that its peak memory is the scenario's own.
 func measureChat(o compareOptions, r *results, p *progressLine) []chatRun {
 	var out []chatRun
 	for _, s := range o.servers(chat.Styles.Names()) {
-		p.show(fmt.Sprintf("chat %s: %d users", s, o.chatUsers))
-		run := chatRun{server: s, Users: o.chatUsers}
-		if s.Backend == "select" && o.chatUsers >= selectLimit {
-			run.Error = "select cannot watch that many fds"
-			out = append(out, run)
-			continue
+		for _, sc := range chatScenarios {
+			p.show(fmt.Sprintf("chat %s: %d users, %s", s, o.chatUsers, sc.name))
+			out = append(out, runChat(o, r, s, sc))
 		}
-		c, err := startChild("chat", s.Style, backendOrDefault(s.Backend), 1)
-		if err != nil {
-			r.fail("chat %s: %v", s, err)
-			continue
-		}
-		var cpu0, cpu1 time.Duration
-		fig, err := chatLoad{users: o.chatUsers, warmup: o.warmup, window: o.window}.run(c.addr, func(opening bool) {
-			if opening {
-				cpu0, _ = c.cpu()
-			} else {
-				cpu1, _ = c.cpu()
-			}
-		})
-		if err != nil {
-			run.Error = err.Error()
-			r.fail("chat %s: %v", s, err)
-		}
-		run.chatFigures = fig
-		run.ServerCPU = (cpu1 - cpu0).Seconds() / o.window.Seconds()
-		sf := stopServer(r, c, "chat", s)
-		run.PeakRSSMB = sf.PeakRSSMB
-		out = append(out, run)
 	}
 	return out
 }
+
+// runChat plays one scenario against a new child. Lost lines and dropped
+// users are figures, not failures: the report shows them.
+func runChat(o compareOptions, r *results, s server, sc chatScenario) chatRun {
+	run := chatRun{server: s, Scenario: sc.name, Users: o.chatUsers}
+	if s.Backend == "select" && o.chatUsers >= selectLimit {
+		run.Error = "select cannot watch that many fds"
+		return run
+	}
+	c, err := startChild("chat", s.Style, backendOrDefault(s.Backend), 1)
+	if err != nil {
+		run.Error = err.Error()
+		r.fail("chat %s: %v", s, err)
+		return run
+	}
+	run.chatFigures, err = chatLoad{users: o.chatUsers, scenario: sc, bound: o.chatBound()}.run(c.addr)
+	if err != nil {
+		run.Error = err.Error()
+		r.fail("chat %s, %s: %v", s, sc.name, err)
+	}
+	run.PeakRSSMB = stopServer(r, c, "chat", s).PeakRSSMB
+	return run
+}
+
+// chatBound is how long a chat scenario may take: five windows. The
+// lines of a paste or a burst all arrive at once, and the room takes what
+// time it needs to pass them on; the bound only stops a room that never
+// does.
+func (o compareOptions) chatBound() time.Duration { return 5 * o.window }
 
 // measureFetch runs each style's fetch in this process against a local
 // server that answers each URL after a delay.

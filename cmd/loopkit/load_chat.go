@@ -2,36 +2,84 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/loopkit/loopkit/internal/chatroom"
 )
 
-// A chatLoad is users chatting at once: each sends a line, waits until its
-// own line comes back (reading everyone else's meanwhile), and sends the
-// next, for warmup and then window. Every line a user receives in the
-// window is a delivery. One line in flight per user keeps every queue far
-// below its bound, so nobody is dropped for being slow.
+// A chatScenario is how the users of a chat load talk: which of them
+// send, how many lines each, and how. Every user reads everything, the
+// senders included.
+type chatScenario struct {
+	name       string
+	senders    int  // the first senders users send, the others only read; 0 means every user
+	lines      int  // lines each sender sends
+	oneAtATime bool // each line sent once the last came back; otherwise all in one write
+}
+
+// String says what the users do, as the report does.
+func (sc chatScenario) String() string {
+	who, how := "every user", "one at a time, each sent once the last came back"
+	switch {
+	case sc.senders == 1:
+		who = "one user"
+	case sc.senders > 1:
+		who = fmt.Sprintf("%d users", sc.senders)
+	}
+	if !sc.oneAtATime {
+		how = "in one write"
+	}
+	return fmt.Sprintf("%s sends %d lines %s", who, sc.lines, how)
+}
+
+// chatScenarios are the loads compare runs against each chat server: the
+// room at a steady pace, as in the talk; one user pasting a long text; and
+// every user pasting at once. A paste is one write, so that its lines
+// reach the server together, as they do from a terminal.
+var chatScenarios = []chatScenario{
+	{name: "steady", lines: 100, oneAtATime: true},
+	{name: "paste", senders: 1, lines: 2000},
+	{name: "burst", lines: 100},
+}
+
+// A chatLoad is users in a room playing a scenario, for at most bound.
+//
+// A delivery is one line received by one user. A line is lost if a user
+// still connected at the end did not receive it; a user is dropped if the
+// server said they were too slow or closed their connection. A user stops
+// reading once they have every line, once nothing has come for chatQuiet
+// (a line the server never broadcast would otherwise be waited for), or at
+// the end of bound: so a load ends, whatever the server does, and reports
+// what it saw.
 type chatLoad struct {
-	users  int
-	warmup time.Duration
-	window time.Duration
+	users    int
+	scenario chatScenario
+	bound    time.Duration
 }
 
-// chatFigures is what a chat load measured.
+// chatQuiet is how long a reader waits for the next line before it
+// concludes that no more are coming.
+const chatQuiet = 500 * time.Millisecond
+
+// chatFigures is what a chat load saw.
 type chatFigures struct {
-	Deliveries int64   `json:"deliveries"`
-	PerSecond  float64 `json:"deliveries_per_second"`
-	Sent       int64   `json:"lines_sent"`
+	Deliveries int     `json:"deliveries"`
+	PerSecond  float64 `json:"deliveries_per_second"` // from the first line sent to the last received
+	Sent       int     `json:"lines_sent"`
+	Lost       int     `json:"lines_lost"`
+	Dropped    int     `json:"users_dropped"`
 }
 
-func (ld chatLoad) run(addr string, onWindow func(opening bool)) (chatFigures, error) {
+// run joins the users, then plays the scenario: each user listens while
+// the senders among them say their lines; it tallies what they heard.
+func (ld chatLoad) run(addr string) (chatFigures, error) {
 	users, err := joinUsers(addr, ld.users)
 	if err != nil {
 		return chatFigures{}, err
@@ -41,32 +89,80 @@ func (ld chatLoad) run(addr string, onWindow func(opening bool)) (chatFigures, e
 			u.conn.Close()
 		}
 	}()
-	open := time.Now().Add(ld.warmup)
-	close := open.Add(ld.window)
-	var delivered, sent atomic.Int64
-	errs := make([]error, len(users))
+	senders := ld.scenario.senders
+	if senders == 0 {
+		senders = len(users)
+	}
+	began := time.Now()
+	sent := make([]int, len(users))
+	heard := make([]hearing, len(users))
 	var all sync.WaitGroup
 	for i, u := range users {
-		all.Go(func() { errs[i] = u.talk(open, close, &delivered, &sent) })
-	}
-	time.Sleep(time.Until(open))
-	onWindow(true)
-	time.Sleep(time.Until(close))
-	onWindow(false)
-	all.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return chatFigures{}, err
+		u.in.end = began.Add(ld.bound)
+		u.conn.SetWriteDeadline(u.in.end)
+		own, gone := make(chan struct{}, ld.scenario.lines), make(chan struct{})
+		all.Go(func() {
+			defer close(gone)
+			heard[i] = u.listen(senders*ld.scenario.lines, own)
+		})
+		if i < senders {
+			all.Go(func() { sent[i] = u.say(ld.scenario, own, gone) })
 		}
 	}
-	return chatFigures{Deliveries: delivered.Load(), PerSecond: float64(delivered.Load()) / ld.window.Seconds(), Sent: sent.Load()}, nil
+	all.Wait()
+	return tally(began, sent, heard), nil
+}
+
+// tally adds up what the users sent and heard.
+func tally(began time.Time, sent []int, heard []hearing) chatFigures {
+	var f chatFigures
+	for _, n := range sent {
+		f.Sent += n
+	}
+	var last time.Time
+	for _, h := range heard {
+		f.Deliveries += h.lines
+		if h.last.After(last) {
+			last = h.last
+		}
+		switch {
+		case h.dropped:
+			f.Dropped++
+		case h.lines < f.Sent:
+			f.Lost += f.Sent - h.lines
+		}
+	}
+	if d := last.Sub(began); d > 0 {
+		f.PerSecond = float64(f.Deliveries) / d.Seconds()
+	}
+	return f
 }
 
 // A chatUser is one client of the chat load.
 type chatUser struct {
 	name string
 	conn net.Conn
-	r    *bufio.Reader
+	in   *quietReader
+	r    *bufio.Reader // reads in
+}
+
+// A quietReader reads a connection, each read waiting at most chatQuiet
+// and ending at end at the latest (no limit but the connection's deadline
+// while end is zero).
+type quietReader struct {
+	conn net.Conn
+	end  time.Time
+}
+
+func (q *quietReader) Read(p []byte) (int, error) {
+	if !q.end.IsZero() {
+		deadline := time.Now().Add(chatQuiet)
+		if q.end.Before(deadline) {
+			deadline = q.end
+		}
+		q.conn.SetReadDeadline(deadline)
+	}
+	return q.conn.Read(p)
 }
 
 // joinUsers joins n users one after the other, each known to be in the
@@ -86,7 +182,8 @@ func joinUsers(addr string, n int) ([]*chatUser, error) {
 			return fail(err)
 		}
 		conn.SetDeadline(time.Now().Add(loadBound))
-		u := &chatUser{name: fmt.Sprintf("u%02d", i), conn: conn, r: bufio.NewReader(conn)}
+		in := &quietReader{conn: conn}
+		u := &chatUser{name: fmt.Sprintf("u%02d", i), conn: conn, in: in, r: bufio.NewReader(in)}
 		users = append(users, u)
 		if err := u.join(users[:i]); err != nil {
 			return fail(err)
@@ -125,39 +222,60 @@ func (u *chatUser) expect(want string) error {
 	return nil
 }
 
-// talk is one user's closed loop: say a line, read until it comes back.
-func (u *chatUser) talk(open, close time.Time, delivered, sent *atomic.Int64) error {
-	for seq := 0; time.Now().Before(close); seq++ {
-		line := fmt.Sprintf("message %d", seq)
-		if _, err := fmt.Fprintf(u.conn, "%s\n", line); err != nil {
-			return fmt.Errorf("%s: %w", u.name, err)
-		}
-		if time.Now().After(open) {
-			sent.Add(1)
-		}
-		if err := u.readUntil(chatroom.Message(u.name, line), open, close, delivered); err != nil {
-			return err
-		}
-	}
-	return nil
+// A hearing is what one user heard of a scenario.
+type hearing struct {
+	lines   int       // messages received
+	last    time.Time // when the last came
+	dropped bool      // told they were too slow, or disconnected
 }
 
-// readUntil reads lines, counting those that arrive in the window, until
-// own comes back. A user leaving means one was dropped: an error.
-func (u *chatUser) readUntil(own string, open, close time.Time, delivered *atomic.Int64) error {
-	for {
+// listen reads the room until the user has heard planned messages, is
+// dropped, or hears nothing more. It hands each of the user's own lines to
+// own, for a sender that waits for them; notices ("## ...") are not
+// messages.
+func (u *chatUser) listen(planned int, own chan<- struct{}) hearing {
+	var h hearing
+	for h.lines < planned {
 		line, err := u.r.ReadString('\n')
-		if err != nil {
-			return fmt.Errorf("%s: %w", u.name, err)
-		}
-		if now := time.Now(); now.After(open) && now.Before(close) {
-			delivered.Add(1)
-		}
-		if strings.HasSuffix(line, " left the chat.\n") {
-			return fmt.Errorf("%s: %q: a user was dropped under the load", u.name, line)
-		}
-		if line == own {
-			return nil
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return h
+		case err != nil, line == chatroom.TooSlow:
+			h.dropped = true
+			return h
+		case strings.HasPrefix(line, "## "):
+		default:
+			h.lines++
+			h.last = time.Now()
+			if strings.HasPrefix(line, u.name+"> ") {
+				own <- struct{}{}
+			}
 		}
 	}
+	return h
+}
+
+// say sends the user's lines as the scenario has it, and returns how many
+// went out: one at a time, each once the last came back (gone closes if
+// the user stops listening), or all in one write.
+func (u *chatUser) say(sc chatScenario, own, gone <-chan struct{}) int {
+	if !sc.oneAtATime {
+		var text strings.Builder
+		for i := range sc.lines {
+			fmt.Fprintf(&text, "line %d\n", i)
+		}
+		n, _ := io.WriteString(u.conn, text.String())
+		return strings.Count(text.String()[:n], "\n")
+	}
+	for i := range sc.lines {
+		if _, err := fmt.Fprintf(u.conn, "line %d\n", i); err != nil {
+			return i
+		}
+		select {
+		case <-own:
+		case <-gone:
+			return i + 1
+		}
+	}
+	return sc.lines
 }

@@ -14,6 +14,9 @@ import (
 func printTables(w io.Writer, r *results) {
 	for _, t := range tables(r) {
 		fmt.Fprintf(w, "\n%s\n", t.title)
+		if t.about != "" {
+			fmt.Fprintf(w, "%s\n", t.about)
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
 		for _, row := range t.rows {
@@ -33,6 +36,7 @@ func printTables(w io.Writer, r *results) {
 // markdown in the report.
 type table struct {
 	title  string
+	about  string // what the title has no room for, if anything
 	header []string
 	rows   [][]string
 }
@@ -64,13 +68,14 @@ func tables(r *results) []table {
 	}
 	out = append(out, echo)
 
-	chat := table{title: fmt.Sprintf("chat: %d users, each a line in flight", r.Settings.ChatUsers), header: []string{"server", "deliveries/s", "server CPUs", "peak RSS MB"}}
-	for _, c := range r.Chat {
-		if c.Error != "" {
-			chat.rows = append(chat.rows, []string{c.server.String(), "error", "", ""})
-			continue
+	chat := table{title: fmt.Sprintf("chat: %d users in a room, each reading everything", r.Settings.ChatUsers), about: chatAbout(),
+		header: []string{"scenario", "server", "deliveries/s", "lines sent", "lines lost", "users dropped", "peak RSS MB"}}
+	for _, sc := range distinct(r.Chat, func(c chatRun) string { return c.Scenario }) {
+		for _, c := range r.Chat {
+			if c.Scenario == sc {
+				chat.rows = append(chat.rows, chatRow(c))
+			}
 		}
-		chat.rows = append(chat.rows, []string{c.server.String(), fmt.Sprintf("%.0f", c.PerSecond), fmt.Sprintf("%.2f", c.ServerCPU), fmt.Sprintf("%.1f", c.PeakRSSMB)})
 	}
 	out = append(out, chat)
 
@@ -118,6 +123,24 @@ func tables(r *results) []table {
 		out = append(out, loops)
 	}
 	return out
+}
+
+// chatAbout says what the chat scenarios are and what the columns count.
+func chatAbout() string {
+	var b strings.Builder
+	for _, sc := range chatScenarios {
+		fmt.Fprintf(&b, "%s: %s. ", sc.name, sc)
+	}
+	b.WriteString("A delivery is a line received by a user; a line is lost if a user still connected at the end did not receive it; a user is dropped if told they were too slow, or disconnected.")
+	return b.String()
+}
+
+func chatRow(c chatRun) []string {
+	if c.Error != "" {
+		return []string{c.Scenario, c.server.String(), "error", "", "", "", ""}
+	}
+	return []string{c.Scenario, c.server.String(), fmt.Sprintf("%.0f", c.PerSecond), fmt.Sprint(c.Sent),
+		fmt.Sprint(c.Lost), fmt.Sprint(c.Dropped), fmt.Sprintf("%.1f", c.PeakRSSMB)}
 }
 
 func echoCell(e echoRun, ok bool) string {
@@ -181,7 +204,11 @@ func markdown(r *results, charts []chart) string {
 		s.GoVersion, s.OS, s.Arch, s.CPUs, s.Date, s.Window, s.Warmup, s.Full, s.Seconds)
 	b.WriteString("\nThe load client is Go's net, one goroutine per connection, in the same process as compare; each server runs as a child process (`loopkit run`), so its CPU and memory are its own. Client and server share the machine's cores: read the figures as a comparison, not as the servers' limits.\n")
 	for _, t := range tables(r) {
-		fmt.Fprintf(&b, "\n## %s\n\n| %s |\n|%s\n", t.title, strings.Join(t.header, " | "), strings.Repeat(" --- |", len(t.header)))
+		fmt.Fprintf(&b, "\n## %s\n\n", t.title)
+		if t.about != "" {
+			fmt.Fprintf(&b, "%s\n\n", t.about)
+		}
+		fmt.Fprintf(&b, "| %s |\n|%s\n", strings.Join(t.header, " | "), strings.Repeat(" --- |", len(t.header)))
 		for _, row := range t.rows {
 			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
 		}

@@ -61,12 +61,12 @@ type serverFigures struct {
 	PeakRSSMB  float64 `json:"peak_rss_mb"`
 }
 
-// chatRun is one chat load against one server.
+// chatRun is one chat scenario played against one server.
 type chatRun struct {
 	server
-	Users int `json:"users"`
+	Scenario string `json:"scenario"`
+	Users    int    `json:"users"`
 	chatFigures
-	ServerCPU float64 `json:"server_cpus"`
 	PeakRSSMB float64 `json:"peak_rss_mb"`
 	Error     string  `json:"error,omitempty"`
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/loopkit/loopkit/examples"
+	"github.com/loopkit/loopkit/examples/chat"
+	"github.com/loopkit/loopkit/internal/chatroom"
+)
+
+// TestChatLoadCountsEveryLine plays small scenarios against each style's
+// chat server, in this process: queues that never come near a limit, so
+// every user hears every line and the counts are exact.
+func TestChatLoadCountsEveryLine(t *testing.T) {
+	const users = 5
+	scenarios := []struct {
+		scenario chatScenario
+		sent     int
+	}{
+		{chatScenario{name: "steady", lines: 10, oneAtATime: true}, users * 10},
+		{chatScenario{name: "paste", senders: 1, lines: 50}, 50},
+		{chatScenario{name: "burst", lines: 10}, users * 10},
+	}
+	for _, style := range chat.Styles {
+		for _, sc := range scenarios {
+			t.Run(style.Name+"/"+sc.scenario.name, func(t *testing.T) {
+				srv, err := style.Start(examples.Config{Addr: "127.0.0.1:0"}, chatroom.DefaultLimits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { srv.Close() })
+				got, err := chatLoad{users: users, scenario: sc.scenario, bound: 10 * time.Second}.run(srv.Addr())
+				if err != nil {
+					t.Fatal(err)
+				}
+				got.PerSecond = 0 // measured, not counted
+				want := chatFigures{Deliveries: sc.sent * users, Sent: sc.sent}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("figures (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// TestTallyCountsLossesOnlyForUsersStillThere checks the counting rules: a
+// dropped user's missing lines are not lost lines, a user still there is
+// owed every line sent, and the rate runs to the last line heard.
+func TestTallyCountsLossesOnlyForUsersStillThere(t *testing.T) {
+	began := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return began.Add(time.Duration(ms) * time.Millisecond) }
+	tests := []struct {
+		name  string
+		sent  []int
+		heard []hearing
+		want  chatFigures
+	}{
+		{"everyone heard everything", []int{3, 2}, []hearing{{lines: 5, last: at(500)}, {lines: 5, last: at(250)}},
+			chatFigures{Deliveries: 10, PerSecond: 20, Sent: 5}},
+		{"one still there missed two lines", []int{3, 2}, []hearing{{lines: 5, last: at(500)}, {lines: 3, last: at(100)}},
+			chatFigures{Deliveries: 8, PerSecond: 16, Sent: 5, Lost: 2}},
+		{"one dropped", []int{3, 2}, []hearing{{lines: 5, last: at(1000)}, {lines: 1, last: at(100), dropped: true}},
+			chatFigures{Deliveries: 6, PerSecond: 6, Sent: 5, Dropped: 1}},
+		{"nothing heard", []int{4, 0}, []hearing{{}, {dropped: true}},
+			chatFigures{Sent: 4, Lost: 4, Dropped: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, tally(began, tt.sent, tt.heard)); diff != "" {
+				t.Errorf("tally (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
