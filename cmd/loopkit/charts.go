@@ -209,7 +209,7 @@ func serverValues(figs []serverFigures, servers []server) []float64 {
 }
 
 // chatChart draws each scenario's deliveries per second on each server,
-// with the lines lost and users dropped written beside the bars.
+// with the lines lost and readers dropped written beside the bars.
 func chatChart(r *results) *plot.Plot {
 	servers := distinct(r.Chat, func(c chatRun) server { return c.server })
 	var ss []series
@@ -229,7 +229,7 @@ func chatChart(r *results) *plot.Plot {
 func chatLosses(c chatRun) string {
 	var losses []string
 	if c.Dropped > 0 {
-		losses = append(losses, fmt.Sprintf("%d dropped", c.Dropped))
+		losses = append(losses, fmt.Sprintf("%d of %d readers dropped", c.Dropped, c.Users))
 	}
 	if c.Lost > 0 {
 		losses = append(losses, fmt.Sprintf("%d lines lost", c.Lost))

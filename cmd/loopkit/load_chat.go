@@ -52,7 +52,7 @@ var chatScenarios = []chatScenario{
 // A chatLoad is users in a room playing a scenario, for at most bound.
 //
 // A delivery is one line received by one user. A line is lost if a user
-// still connected at the end did not receive it; a user is dropped if the
+// still connected at the end did not receive it; a reader is dropped if the
 // server said they were too slow or closed their connection. A user stops
 // reading once they have every line, once nothing has come for chatQuiet
 // (a line the server never broadcast would otherwise be waited for), or at
@@ -74,7 +74,7 @@ type chatFigures struct {
 	PerSecond  float64 `json:"deliveries_per_second"` // from the first line sent to the last received
 	Sent       int     `json:"lines_sent"`
 	Lost       int     `json:"lines_lost"`
-	Dropped    int     `json:"users_dropped"`
+	Dropped    int     `json:"readers_dropped"`
 }
 
 // run joins the users, then plays the scenario: each user listens while

@@ -166,8 +166,11 @@ func TestWriteReport(t *testing.T) {
 		Code:     []codeFigures{{Program: "echo", Style: "callbacks", Lines: 29, Depth: 2}},
 		PollCost: []pollFigures{{Backend: "epoll", Idle: 10, NsPerIteration: 800}, {Backend: "epoll", Idle: 1000, NsPerIteration: 820}},
 		Echo:     []echoRun{{server: server{Style: "callbacks", Backend: "epoll"}, Conns: 100, echoFigures: echoFigures{PerSecond: 50000, P50us: 1000, P99us: 3000}}},
-		Chat:     []chatRun{{server: server{Style: "goroutines"}, chatFigures: chatFigures{PerSecond: 90000}}},
-		Fetch:    []fetchRun{{server: server{Style: "goroutines"}, WallMs: 70, MaxInFlight: 20}},
+		Chat: []chatRun{
+			{server: server{Style: "goroutines"}, Scenario: "steady", Users: 50, chatFigures: chatFigures{PerSecond: 90000, Sent: 5000}},
+			{server: server{Style: "goroutines"}, Scenario: "paste", Users: 50, chatFigures: chatFigures{PerSecond: 700, Sent: 2000, Dropped: 50}},
+		},
+		Fetch: []fetchRun{{server: server{Style: "goroutines"}, WallMs: 70, MaxInFlight: 20}},
 	}
 	if err := writeReport(dir, r); err != nil {
 		t.Fatal(err)
@@ -181,10 +184,13 @@ func TestWriteReport(t *testing.T) {
 		t.Errorf("results.json echo (-want +got):\n%s", diff)
 	}
 	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-	for _, want := range []string{"| callbacks/epoll | 50000 (1000 / 3000) |", "![poll cost per iteration vs idle fds](poll-cost.svg)"} {
+	for _, want := range []string{"| callbacks/epoll | 50000 (1000 / 3000) |", "| paste | goroutines | 700 | 2000 | 0 | 50 |", "![poll cost per iteration vs idle fds](poll-cost.svg)"} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README.md lacks %q:\n%s", want, readme)
 		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "chat.svg")); !bytes.Contains(b, []byte(">50 of 50 readers dropped<")) {
+		t.Errorf("chat.svg does not say that the paste dropped 50 of 50 readers")
 	}
 	for _, svg := range []string{"echo-throughput.svg", "poll-cost.svg", "chat.svg", "fetch.svg", "code-lines.svg"} {
 		b, err := os.ReadFile(filepath.Join(dir, svg))

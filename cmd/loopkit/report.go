@@ -69,7 +69,7 @@ func tables(r *results) []table {
 	out = append(out, echo)
 
 	chat := table{title: fmt.Sprintf("chat: %d users in a room, each reading everything", r.Settings.ChatUsers), about: chatAbout(),
-		header: []string{"scenario", "server", "deliveries/s", "lines sent", "lines lost", "users dropped", "peak RSS MB"}}
+		header: []string{"scenario", "server", "deliveries/s", "lines sent", "lines lost", "readers dropped", "peak RSS MB"}}
 	for _, sc := range distinct(r.Chat, func(c chatRun) string { return c.Scenario }) {
 		for _, c := range r.Chat {
 			if c.Scenario == sc {
@@ -131,7 +131,7 @@ func chatAbout() string {
 	for _, sc := range chatScenarios {
 		fmt.Fprintf(&b, "%s: %s. ", sc.name, sc)
 	}
-	b.WriteString("A delivery is a line received by a user; a line is lost if a user still connected at the end did not receive it; a user is dropped if told they were too slow, or disconnected.")
+	b.WriteString("A delivery is a line received by a user; a line is lost if a user still connected at the end did not receive it; a reader is dropped if told they were too slow, or disconnected.")
 	return b.String()
 }
 
