@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"io"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,6 +48,64 @@ func TestChatLoadCountsEveryLine(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestChatLoadEndsWhateverTheServerDoes plays a burst against a fake chat
+// server that lets one user join and then swallows their lines, hangs up,
+// or says they were too slow: the load ends, and counts lost lines or a
+// dropped reader.
+func TestChatLoadEndsWhateverTheServerDoes(t *testing.T) {
+	tests := []struct {
+		name  string
+		after func(net.Conn, *bufio.Reader)
+		want  chatFigures
+	}{
+		{"swallows the lines", func(_ net.Conn, r *bufio.Reader) { io.Copy(io.Discard, r) },
+			chatFigures{Sent: 10, Lost: 10}},
+		{"hangs up", func(_ net.Conn, r *bufio.Reader) { r.ReadString('\n') },
+			chatFigures{Sent: 10, Dropped: 1}},
+		{"says too slow", func(c net.Conn, r *bufio.Reader) { r.ReadString('\n'); io.WriteString(c, chatroom.TooSlow) },
+			chatFigures{Sent: 10, Dropped: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := fakeChat(t, tt.after)
+			got, err := chatLoad{users: 1, scenario: chatScenario{name: "burst", lines: 10}, bound: 10 * time.Second}.run(addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("figures (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// fakeChat serves one user as the chat does up to the first line they say
+// (the line a lone user says to know they are in), then hands the
+// connection to after, and closes it when after returns.
+func fakeChat(t *testing.T, after func(net.Conn, *bufio.Reader)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(loadBound))
+		r := bufio.NewReader(conn)
+		io.WriteString(conn, chatroom.Prompt)
+		name, _ := r.ReadString('\n')
+		line, _ := r.ReadString('\n')
+		io.WriteString(conn, chatroom.Message(strings.TrimSpace(name), strings.TrimSpace(line)))
+		after(conn, r)
+	}()
+	return ln.Addr().String()
 }
 
 // TestTallyCountsLossesOnlyForUsersStillThere checks the counting rules: a
