@@ -2,7 +2,6 @@ package manifest
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,13 +52,8 @@ func Slug(heading string) string {
 // text under each heading up to the next heading of any level.
 func Anchors(markdown string) map[string]string {
 	out := map[string]string{}
-	locs := headingPattern.FindAllStringSubmatchIndex(markdown, -1)
-	for i, loc := range locs {
-		end := len(markdown)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
-		}
-		out[Slug(markdown[loc[4]:loc[5]])] = strings.TrimSpace(markdown[loc[1]:end])
+	for _, sec := range sections(markdown) {
+		out[sec.anchor] = strings.TrimSpace(sec.body)
 	}
 	return out
 }
@@ -67,29 +61,91 @@ func Anchors(markdown string) map[string]string {
 // HintAnchor returns the anchor of hint level ("h1") of a hole.
 func HintAnchor(hole, level string) string { return Slug(hole + ": " + level) }
 
-// HintFor returns the hole whose checks cover the failing test name, or
-// the hole whose TODO the failure output quotes; ok is false if none does.
-func (e *Exercise) HintFor(test, output string) (Hole, bool) {
+// HintFor returns the anchor of the section of hints.md (its text is
+// hints) to read for a failed check, test, that printed output: the first
+// hint of the hole whose TODO the output quotes; else the section that
+// quotes the check's message, so that a mistake leads to the hole that is
+// wrong rather than to the first hole the check exercises; else the first
+// hint of the hole whose checks cover the test. ok is false if none does.
+func (e *Exercise) HintFor(hints, test, output string) (anchor string, ok bool) {
 	for _, h := range e.Holes {
 		if strings.Contains(output, ": "+h.Name+": ") || strings.Contains(output, "says: "+h.Name+":") {
-			return h, true
+			return HintAnchor(h.Name, "h1"), true
 		}
+	}
+	if a := e.quotingSection(hints, output); a != "" {
+		return a, true
 	}
 	for _, h := range e.Holes {
 		for _, prefix := range h.Checks {
 			if test == prefix || strings.HasPrefix(test, prefix+"/") {
-				return h, true
+				return HintAnchor(h.Name, "h1"), true
 			}
 		}
 	}
-	return Hole{}, false
+	return "", false
+}
+
+// quotingSection returns the anchor of the section of hints that quotes
+// the most specific (longest) piece of output: a mutant's message, or the
+// text of a quoted message (> `...`) between the numbers and ellipses
+// that change from run to run. "" if no section does.
+func (e *Exercise) quotingSection(hints, output string) string {
+	best, bestLen := "", 0
+	for _, sec := range sections(hints) {
+		var keys []string
+		for _, mu := range e.Mutants {
+			if strings.Contains(sec.body, mu.Message) {
+				keys = append(keys, mu.Message)
+			}
+		}
+		for _, q := range quotePattern.FindAllStringSubmatch(sec.body, -1) {
+			for _, piece := range varyingPattern.Split(q[1], -1) {
+				if piece = strings.TrimSpace(piece); len(piece) >= minQuoteKey {
+					keys = append(keys, piece)
+				}
+			}
+		}
+		for _, k := range keys {
+			if len(k) > bestLen && strings.Contains(output, k) {
+				best, bestLen = sec.anchor, len(k)
+			}
+		}
+	}
+	return best
+}
+
+var (
+	quotePattern   = regexp.MustCompile("(?m)^\\s*> `([^`]+)`")
+	varyingPattern = regexp.MustCompile(`[0-9]+|…|\.\.\.`)
+)
+
+// minQuoteKey is the shortest piece of a quoted message that routes a
+// failure: shorter ones ("Wait(", "ms) = ") appear in too many messages.
+const minQuoteKey = 20
+
+type section struct{ anchor, body string }
+
+// sections returns the sections of a Markdown text in order, as Anchors
+// finds them.
+func sections(markdown string) []section {
+	var out []section
+	locs := headingPattern.FindAllStringSubmatchIndex(markdown, -1)
+	for i, loc := range locs {
+		end := len(markdown)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		out = append(out, section{Slug(markdown[loc[4]:loc[5]]), markdown[loc[1]:end]})
+	}
+	return out
 }
 
 // CheckContent checks a written step's files: the README has its sections
 // in order; hints.md has h1 to h3, not empty, for every hole and quotes
 // every mutant's message; the skeleton has a TODO(stepNN) in each hole's
-// file, naming the hole; each mutant directory exists with the solution's
-// files, and differs from the solution in a few lines only (one mistake).
+// file, naming the hole; each mutant's patch applies to the solution and
+// changes a few lines only (one mistake).
 // It returns every problem found.
 func (s Step) CheckContent(root string) []error {
 	dir := filepath.Join(root, s.Dir)
@@ -220,90 +276,36 @@ func (s Step) checkTodos(dir string) []error {
 // by: enough for one mistake and its comment, not a rewrite.
 const maxMutantLines = 16
 
+// checkMutants checks that each mutant's patch applies to the solution as
+// it is now, changes a few lines only (one mistake), and names a hint that
+// exists; and that testdata/mutants holds nothing else.
 func (s Step) checkMutants(dir string) []error {
 	var errs []error
-	solution, err := goFiles(filepath.Join(dir, "solution"))
-	if err != nil {
-		return []error{fmt.Errorf("%s: %w", s.Dir, err)}
+	anchors := map[string]string{}
+	if data, err := os.ReadFile(filepath.Join(dir, "hints.md")); err == nil {
+		anchors = Anchors(string(data))
 	}
+	want := map[string]bool{}
 	for _, mu := range s.Exercise.Mutants {
-		mdir := filepath.Join(dir, "testdata", "mutants", mu.Name)
-		files, err := goFiles(mdir)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: mutant %s: %w", s.Dir, mu.Name, err))
-			continue
-		}
-		if !slices.Equal(sortedKeys(files), sortedKeys(solution)) {
-			errs = append(errs, fmt.Errorf("%s: mutant %s has files %v, want the solution's %v",
-				s.Dir, mu.Name, sortedKeys(files), sortedKeys(solution)))
-			continue
-		}
-		changed := 0
-		for name, text := range files {
-			changed += DiffLines(solution[name], text)
-		}
+		want[mu.Name+".diff"] = true
+		p, _, err := ApplyMutant(dir, mu.Name)
 		switch {
-		case changed == 0:
-			errs = append(errs, fmt.Errorf("%s: mutant %s is the solution, unchanged", s.Dir, mu.Name))
-		case changed > maxMutantLines:
-			errs = append(errs, fmt.Errorf("%s: mutant %s differs from the solution in %d lines, want at most %d: one mistake per mutant",
-				s.Dir, mu.Name, changed, maxMutantLines))
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: %w", s.Dir, err))
+		case p.Changed() > maxMutantLines:
+			errs = append(errs, fmt.Errorf("%s: mutant %s changes %d lines of the solution, want at most %d: one mistake per mutant",
+				s.Dir, mu.Name, p.Changed(), maxMutantLines))
+		case anchors[p.Hint] == "":
+			errs = append(errs, fmt.Errorf("%s: mutant %s: its patch's hint, #%s, is no section of hints.md", s.Dir, mu.Name, p.Hint))
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "testdata", "mutants"))
+	for _, e := range entries {
+		if !want[e.Name()] {
+			errs = append(errs, fmt.Errorf("%s: testdata/mutants/%s is no mutant of steps.json", s.Dir, e.Name()))
 		}
 	}
 	return errs
-}
-
-// goFiles reads the .go files of a directory (not its subdirectories).
-func goFiles(dir string) (map[string]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".go") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		out[e.Name()] = string(data)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("no .go files in " + dir)
-	}
-	return out, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-// DiffLines returns how many lines must be deleted or inserted to turn a
-// into b (a longest-common-subsequence diff). The files are small: the
-// quadratic table costs nothing.
-func DiffLines(a, b string) int {
-	x, y := lines(a), lines(b)
-	prev := make([]int, len(y)+1)
-	cur := make([]int, len(y)+1)
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			if x[i-1] == y[j-1] {
-				cur[j] = prev[j-1] + 1
-			} else {
-				cur[j] = max(prev[j], cur[j-1])
-			}
-		}
-		prev, cur = cur, prev
-	}
-	common := prev[len(y)]
-	return len(x) + len(y) - 2*common
 }
 
 func lines(s string) []string {

@@ -78,11 +78,11 @@ type Hole struct {
 	Checks []string `json:"checks"`
 }
 
-// A Mutant is a known-wrong version of the solution, in
-// testdata/mutants/NAME, and the test that must catch it.
+// A Mutant is a known-wrong version of the solution, stored as a patch
+// (testdata/mutants/NAME.diff, whose header says what mistake it plants:
+// see Patch), and the test that must catch it.
 type Mutant struct {
 	Name string `json:"name"`
-	What string `json:"what"` // the mistake, in a sentence
 	Test string `json:"test"`
 	// Message is text the failing test must print. hints.md quotes it, so
 	// a student who makes this mistake finds the hint by its words.
@@ -199,8 +199,6 @@ func (e *Exercise) validate(where string, written bool) []error {
 			errs = append(errs, fmt.Errorf("%s: mutant %q twice", where, mu.Name))
 		case !testPattern.MatchString(mu.Test):
 			errs = append(errs, fmt.Errorf("%s: mutant %q: test %q is not a test name", where, mu.Name, mu.Test))
-		case mu.What == "":
-			errs = append(errs, fmt.Errorf("%s: mutant %q: say what mistake it makes", where, mu.Name))
 		}
 		seen[mu.Name] = true
 	}

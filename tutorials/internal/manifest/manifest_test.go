@@ -3,8 +3,6 @@ package manifest_test
 import (
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/loopkit/loopkit/tutorials/internal/manifest"
 )
 
@@ -39,43 +37,32 @@ func TestSlugIsGitHubs(t *testing.T) {
 	}
 }
 
-func TestDiffLines(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"a\nb\nc\n", "a\nb\nc\n", 0},
-		{"a\nb\nc\n", "a\nx\nc\n", 2},
-		{"a\nb\nc\n", "a\nc\n", 1},
-		{"", "a\nb\n", 2},
+func TestHintForSendsToTheHoleThatIsWrong(t *testing.T) {
+	e := &manifest.Exercise{
+		Holes: []manifest.Hole{
+			{Name: "Register", Checks: []string{"TestPoller/1-Register", "TestPoller/2-Readiness"}},
+			{Name: "timeval", Checks: []string{"TestPoller/3-Timeout"}},
+			{Name: "collect"},
+		},
+		Mutants: []manifest.Mutant{{Name: "always-ready", Message: "want no events: nothing was written"}},
+	}
+	const hints = "## Register: h1\n\n> `Wait(0) reported fd 7, which is not registered (never, or dropped)`\n\n" +
+		"## collect: h1\n\n> `Wait(0) = [{FD:7}], want no events: nothing was written to the pipe`\n\n" +
+		"## If the check says it is not yours\n\nIf it says `that is not yours`, ...\n"
+	tests := []struct{ name, test, output, want string }{
+		{"a TODO names its hole", "TestPoller/1-Register/DropTwice", "Register is not implemented yet", "register-h1"},
+		{"a helper's TODO names the helper", "TestPoller/1-Register/DropTwice", "Wait is not implemented yet\n  the TODO says: timeval: nil for", "timeval-h1"},
+		{"a mutant's message leads where hints.md quotes it", "TestPoller/2-Readiness/NotReadableWhenEmpty",
+			"Wait(0) = [{FD:9}], want no events: nothing was written to the pipe", "collect-h1"},
+		{"a quoted message, numbers aside", "TestPoller/5-Removal/DroppedFdNotReported",
+			"Wait(0) reported fd 12, which is not registered (never, or dropped)", "register-h1"},
+		{"else the hole whose checks cover the test", "TestPoller/3-Timeout/ZeroPollsAndReturns", "took 3s", "timeval-h1"},
+		{"else nothing", "TestSomethingElse", "", ""},
 	}
 	for _, tt := range tests {
-		if got := manifest.DiffLines(tt.a, tt.b); got != tt.want {
-			t.Errorf("DiffLines(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		got, ok := e.HintFor(hints, tt.test, tt.output)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("%s: HintFor(%s) = %q, %v; want %q", tt.name, tt.test, got, ok, tt.want)
 		}
-	}
-}
-
-func TestHintForPrefersTheTODOsHole(t *testing.T) {
-	e := &manifest.Exercise{Holes: []manifest.Hole{
-		{Name: "Register", Checks: []string{"TestPoller/1-Register"}},
-		{Name: "timeval", Checks: []string{"TestPoller/3-Timeout"}},
-	}}
-	var got []string
-	for _, c := range []struct{ test, output string }{
-		{"TestPoller/1-Register/DropTwice", "Register is not implemented yet"},
-		{"TestPoller/1-Register/DropTwice", "Wait is not implemented yet\n  the TODO says: timeval: nil for"},
-		{"TestPoller/3-Timeout/ZeroPollsAndReturns", "took 3s"},
-		{"TestSomethingElse", ""},
-	} {
-		h, ok := e.HintFor(c.test, c.output)
-		if !ok {
-			got = append(got, "none")
-			continue
-		}
-		got = append(got, h.Name)
-	}
-	if diff := cmp.Diff([]string{"Register", "timeval", "timeval", "none"}, got); diff != "" {
-		t.Errorf("HintFor (-want +got):\n%s", diff)
 	}
 }

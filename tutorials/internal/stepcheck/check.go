@@ -115,18 +115,22 @@ func implNote() string {
 	return ""
 }
 
-// hintPointer names the hints section for a failed check: the hole whose
-// TODO the output quotes, or whose checks the test belongs to.
+// hintPointer names the hints section for a failed check: the one that
+// quotes its message, else the first hint of the hole it exercises (see
+// manifest.Exercise.HintFor).
 func (tu *tutorial) hintPointer(s manifest.Step, test, output string) string {
 	if s.Exercise == nil {
 		return ""
 	}
-	h, ok := s.Exercise.HintFor(test, output)
-	if !ok {
+	hints, _ := os.ReadFile(filepath.Join(tu.root, s.Dir, "hints.md"))
+	anchor, ok := s.Exercise.HintFor(string(hints), test, output)
+	switch {
+	case !ok:
 		return fmt.Sprintf("tutorials/%s/hints.md", s.Dir)
+	case strings.HasSuffix(anchor, "-h1"):
+		return fmt.Sprintf("tutorials/%s/hints.md#%s (or: make hint S=%s H=%s, then h2, h3)", s.Dir, anchor, s.ID, anchor)
 	}
-	return fmt.Sprintf("tutorials/%s/hints.md#%s (%s; or: make hint S=%s H=%s, then h2, h3)",
-		s.Dir, manifest.HintAnchor(h.Name, "h1"), h.Name, s.ID, manifest.HintAnchor(h.Name, "h1"))
+	return fmt.Sprintf("tutorials/%s/hints.md#%s (or: make hint S=%s H=%s)", s.Dir, anchor, s.ID, anchor)
 }
 
 // progress checks every written step against the student's code, in one

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -131,7 +132,10 @@ func (c *ciRun) binary(s manifest.Step) string { return filepath.Join(c.tmp, s.D
 
 // skeletonsAndMutants runs each must_fail test on the skeleton, and each
 // mutant's test on the mutant, each alone (-run anchored to it), so that a
-// staged suite runs the test even though an earlier stage fails.
+// staged suite runs the test even though an earlier stage fails. A mutant
+// runs as the solution, in a test binary built with the solution's files
+// swapped for the patched ones (go build -overlay): the mistake is then
+// the only difference from what the solution's run proves right.
 func (c *ciRun) skeletonsAndMutants() {
 	start := time.Now()
 	type job struct {
@@ -150,19 +154,27 @@ func (c *ciRun) skeletonsAndMutants() {
 		}
 		for i := range s.Exercise.Mutants {
 			mu := &s.Exercise.Mutants[i]
-			jobs = append(jobs, job{step: s, impl: "mutant/" + mu.Name, test: mu.Test, mutant: mu})
+			jobs = append(jobs, job{step: s, impl: "solution", test: mu.Test, mutant: mu})
 		}
 	}
 	var skeletons, mutants int
 	var count sync.Mutex
 	parallel(jobs, func(j job) {
+		binary, hint := c.binary(j.step), ""
+		if j.mutant != nil {
+			var err error
+			if binary, hint, err = c.buildMutant(j.step, j.mutant.Name); err != nil {
+				c.problem("%s %v", j.step.Dir, err)
+				return
+			}
+		}
 		r := testBinaryJSON(c.ctx, filepath.Join(c.tu.root, j.step.Dir), []string{"LOOPKIT_IMPL=" + j.impl},
-			c.binary(j.step), "-test.run", runPattern(j.test), "-test.count=1", "-test.timeout=2m")
+			binary, "-test.run", runPattern(j.test), "-test.count=1", "-test.timeout=2m")
 		var ok bool
 		if j.mutant == nil {
 			ok = c.expectSkeletonFailure(j.step, j.test, r)
 		} else {
-			ok = c.expectMutantFailure(j.step, *j.mutant, r)
+			ok = c.expectMutantFailure(j.step, *j.mutant, r) && c.expectHint(j.step, *j.mutant, hint, r)
 		}
 		if ok {
 			count.Lock()
@@ -203,6 +215,40 @@ func (c *ciRun) expectSkeletonFailure(s manifest.Step, test string, r *report) b
 	return true
 }
 
+// buildMutant applies a mutant's patch to the solution and builds the
+// step's tests with the patched files in place of the solution's. It
+// returns the test binary and the hint the patch says its failure leads to.
+func (c *ciRun) buildMutant(s manifest.Step, name string) (binary, hint string, err error) {
+	stepDir := filepath.Join(c.tu.root, s.Dir)
+	patch, files, err := manifest.ApplyMutant(stepDir, name)
+	if err != nil {
+		return "", "", err
+	}
+	overlay := map[string]map[string]string{"Replace": {}}
+	for path, text := range files {
+		patched := filepath.Join(c.tmp, s.Dir+"-"+name+"-"+filepath.Base(path))
+		if err := os.WriteFile(patched, []byte(text), 0o644); err != nil {
+			return "", "", err
+		}
+		overlay["Replace"][filepath.Join(stepDir, path)] = patched
+	}
+	data, err := json.Marshal(overlay)
+	if err != nil {
+		return "", "", err
+	}
+	overlayFile := filepath.Join(c.tmp, s.Dir+"-"+name+".json")
+	if err := os.WriteFile(overlayFile, data, 0o644); err != nil {
+		return "", "", err
+	}
+	binary = filepath.Join(c.tmp, s.Dir+"-"+name+".test")
+	cmd := exec.CommandContext(c.ctx, "go", "test", "-c", "-overlay", overlayFile, "-o", binary, pkg(s))
+	cmd.Dir = c.tu.module
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("mutant %s: the tests do not build with its patch applied: %v\n%s", name, err, out)
+	}
+	return binary, patch.Hint, nil
+}
+
 // expectMutantFailure requires the mutant's test to fail with its message.
 func (c *ciRun) expectMutantFailure(s manifest.Step, mu manifest.Mutant, r *report) bool {
 	res, ok := r.find(mu.Test)
@@ -216,12 +262,30 @@ func (c *ciRun) expectMutantFailure(s manifest.Step, mu manifest.Mutant, r *repo
 			action = "ended with " + res.action
 		}
 		c.problem("%s mutant %s (%s): %s %s, want it to fail: the check cannot see this mistake\n%s",
-			s.Dir, mu.Name, mu.What, mu.Test, action, indent(r.outputOf(key{"", mu.Test}), "    "))
+			s.Dir, mu.Name, manifest.MutantPath(s.Dir, mu.Name), mu.Test, action, indent(r.outputOf(key{"", mu.Test}), "    "))
 		return false
 	}
 	if out := r.outputOf(key{"", mu.Test}); !strings.Contains(out, mu.Message) {
 		c.problem("%s mutant %s: %s fails, but without the message steps.json and hints.md quote, %q:\n%s",
 			s.Dir, mu.Name, mu.Test, mu.Message, indent(out, "    "))
+		return false
+	}
+	return true
+}
+
+// expectHint requires the failure a mutant causes to send the student to
+// the hint its patch names: the hint that quotes the check's message, for
+// the hole that is wrong.
+func (c *ciRun) expectHint(s manifest.Step, mu manifest.Mutant, want string, r *report) bool {
+	hints, err := os.ReadFile(filepath.Join(c.tu.root, s.Dir, "hints.md"))
+	if err != nil {
+		c.problem("%s: %v", s.Dir, err)
+		return false
+	}
+	got, _ := s.Exercise.HintFor(string(hints), mu.Test, r.outputOf(key{"", mu.Test}))
+	if got != want {
+		c.problem("%s mutant %s: %s's failure sends the student to hints.md#%s; the patch says #%s is the hint for this mistake",
+			s.Dir, mu.Name, mu.Test, got, want)
 		return false
 	}
 	return true

@@ -7,6 +7,12 @@
 //	make hint S=03 H=2      stepcheck hint 03 2  print hints
 //	make doctor             stepcheck doctor     is this machine ready for the workshop?
 //
+// and, for whoever edits a mutant (a known-wrong version of a solution,
+// stored as a patch: testdata/mutants/NAME.diff):
+//
+//	stepcheck mutant 03 always-ready DIR         the solution, mutated, into DIR
+//	stepcheck mutant-diff 03 always-ready DIR    DIR back into the patch
+//
 // It reads tutorials/steps.json (package manifest) and drives go test
 // -json and test binaries; it needs nothing but Go. Run it from anywhere
 // inside the repository.
@@ -34,7 +40,9 @@ const usage = `usage:
   stepcheck check [-race] NN     check your exercise of step NN
   stepcheck progress             one line per step
   stepcheck hint NN [LEVEL|ANCHOR]
-  stepcheck doctor               check this machine for the workshop`
+  stepcheck doctor               check this machine for the workshop
+  stepcheck mutant NN NAME DIR   write the solution with mutant NAME applied into DIR
+  stepcheck mutant-diff NN NAME DIR  store DIR, an edited solution, as mutant NAME's patch`
 
 // A tutorial is what every subcommand works on: the manifest, and where
 // the module and the tutorials directory are.
@@ -85,6 +93,14 @@ func run(args []string, out io.Writer) error {
 		return tu.hint(rest[0], which)
 	case "doctor":
 		return tu.doctor()
+	case "mutant", "mutant-diff":
+		if len(rest) != 3 {
+			return fmt.Errorf("%s: want a step, a mutant's name and a directory\n%s", cmd, usage)
+		}
+		if cmd == "mutant" {
+			return tu.mutant(rest[0], rest[1], rest[2])
+		}
+		return tu.mutantDiff(rest[0], rest[1], rest[2])
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
