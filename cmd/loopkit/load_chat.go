@@ -113,31 +113,6 @@ func (ld chatLoad) run(addr string) (chatFigures, error) {
 	return tally(began, sent, heard), nil
 }
 
-// tally adds up what the users sent and heard.
-func tally(began time.Time, sent []int, heard []hearing) chatFigures {
-	var f chatFigures
-	for _, n := range sent {
-		f.Sent += n
-	}
-	var last time.Time
-	for _, h := range heard {
-		f.Deliveries += h.lines
-		if h.last.After(last) {
-			last = h.last
-		}
-		switch {
-		case h.dropped:
-			f.Dropped++
-		case h.lines < f.Sent:
-			f.Lost += f.Sent - h.lines
-		}
-	}
-	if d := last.Sub(began); d > 0 {
-		f.PerSecond = float64(f.Deliveries) / d.Seconds()
-	}
-	return f
-}
-
 // A chatUser is one client of the chat load.
 type chatUser struct {
 	name string
@@ -278,4 +253,29 @@ func (u *chatUser) say(sc chatScenario, own, gone <-chan struct{}) int {
 		}
 	}
 	return sc.lines
+}
+
+// tally adds up what the users sent and heard.
+func tally(began time.Time, sent []int, heard []hearing) chatFigures {
+	var f chatFigures
+	for _, n := range sent {
+		f.Sent += n
+	}
+	var last time.Time
+	for _, h := range heard {
+		f.Deliveries += h.lines
+		if h.last.After(last) {
+			last = h.last
+		}
+		switch {
+		case h.dropped:
+			f.Dropped++
+		case h.lines < f.Sent:
+			f.Lost += f.Sent - h.lines
+		}
+	}
+	if d := last.Sub(began); d > 0 {
+		f.PerSecond = float64(f.Deliveries) / d.Seconds()
+	}
+	return f
 }
