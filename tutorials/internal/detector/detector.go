@@ -95,8 +95,8 @@ func ShortPath(file string) string {
 }
 
 // StepFrame finds, in a goroutine stack as runtime.Stack prints it, the
-// innermost frame of a step's own code (its exercise/, solution/ or a
-// mutant in testdata/mutants/), and returns the function without its
+// innermost frame of a step's own code (its exercise/ or solution/), and
+// returns the function without its
 // package path ("lookup.(*Server).lookup") and its site
 // ("exercise/server.go:57").
 func StepFrame(stack string) (fn, where string, ok bool) {
@@ -142,11 +142,10 @@ func site(fileLine string) string {
 }
 
 // isStepCode reports whether a stack line names a function of a step's
-// exercise, solution or mutant.
+// exercise or solution.
 func isStepCode(function string) bool {
 	if !strings.Contains(function, "/tutorials/") {
 		return false
 	}
-	return strings.Contains(function, "/exercise.") || strings.Contains(function, "/solution.") ||
-		strings.Contains(function, "/testdata/mutants/")
+	return strings.Contains(function, "/exercise.") || strings.Contains(function, "/solution.")
 }

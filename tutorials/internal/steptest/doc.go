@@ -23,8 +23,7 @@
 //		looptest.TestPoller(t, steptest.OwnPoller(steptest.Impl(t, impls)))
 //	}
 //
-// where impls is the step's registry (impls.go, and impls_test.go for the
-// mutants). LOOPKIT_IMPL is an environment variable, not a test flag, so
+// where impls is the step's registry (impls.go). LOOPKIT_IMPL is an environment variable, not a test flag, so
 // that one go test command can cover many step packages, and go test's
 // cache keys on it. Every bound scales with LOOPKIT_TIME_SCALE.
 //

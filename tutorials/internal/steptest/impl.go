@@ -1,7 +1,6 @@
 package steptest
 
 import (
-	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -20,9 +19,6 @@ type Registry[T any] map[string]T
 const (
 	Exercise = "exercise"
 	Solution = "solution"
-	// MutantPrefix starts the names of the known-wrong versions,
-	// "mutant/always-ready", registered by a step's impls_test.go.
-	MutantPrefix = "mutant/"
 )
 
 // Selected returns the name LOOPKIT_IMPL asks for: "exercise" when it is
@@ -55,8 +51,6 @@ func describe(name string) string {
 		return "exercise: your code in exercise/"
 	case name == Solution:
 		return "reference solution in solution/"
-	case strings.HasPrefix(name, MutantPrefix):
-		return fmt.Sprintf("known-wrong version in testdata/mutants/%s", strings.TrimPrefix(name, MutantPrefix))
 	}
 	return name
 }
