@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"math"
@@ -8,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -26,7 +26,7 @@ type chart struct {
 }
 
 // A series is one set of bars (or one line) of a chart, with a legend
-// name, and a note to write at the end of each bar ("" for none).
+// name, or else a note to write at the end of each bar, which names it.
 type series struct {
 	name   string
 	values []float64
@@ -97,19 +97,21 @@ func writeCharts(dir string, r *results) ([]chart, error) {
 // right end of an axis lost its last digit.
 const chartMargin vg.Length = 12 // points
 
+// chartFonts is the font-family of every text of a chart: gonum's own
+// Liberation Sans, then Arial, which has the same metrics, and Helvetica,
+// so that a viewer without Liberation draws the labels the size gonum laid
+// them out, and not in its default serif font.
+const chartFonts = "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"
+
 // save writes p as an SVG of w × h, margins included.
 func save(p *plot.Plot, w, h vg.Length, file string) error {
 	c := vgsvg.New(w, h)
 	p.Draw(draw.Crop(draw.New(c), chartMargin, -chartMargin, chartMargin, -chartMargin))
-	f, err := os.Create(file)
-	if err != nil {
+	var svg bytes.Buffer
+	if _, err := c.WriteTo(&svg); err != nil {
 		return err
 	}
-	if _, err := c.WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return os.WriteFile(file, bytes.ReplaceAll(svg.Bytes(), []byte("font-family:Liberation Sans;"), []byte(chartFonts)), 0o644)
 }
 
 // bars draws horizontal bars, one group per category (top to bottom in the
@@ -137,7 +139,7 @@ func bars(title, unit string, categories []string, ss []series) *plot.Plot {
 		b.LineStyle.Width = 0
 		b.Offset = width * vg.Length(float64(len(ss)-1)/2-float64(i))
 		p.Add(b)
-		if len(ss) > 1 {
+		if len(ss) > 1 && s.notes == nil {
 			p.Legend.Add(s.name, b)
 		}
 		notes := slices.Clone(s.notes)
@@ -146,10 +148,16 @@ func bars(title, unit string, categories []string, ss []series) *plot.Plot {
 			p.Add(notes)
 		}
 	}
+	p.X.Max *= barRoom
 	p.Legend.Top = true
 	p.NominalY(rev...)
 	return p
 }
+
+// barRoom is how much longer than the longest bar the axis is: the room
+// left holds the legend in the top right corner, and the notes, which a
+// viewer may draw in a wider font than the one gonum measured them in.
+const barRoom = 1.2
 
 // barNotes writes each note just past the end of its bar, which is offset
 // from its category's line; nil if there are none.
@@ -209,7 +217,9 @@ func serverValues(figs []serverFigures, servers []server) []float64 {
 }
 
 // chatChart draws each scenario's deliveries per second on each server,
-// with the lines lost and readers dropped written beside the bars.
+// each bar labelled with its scenario and what it lost: on a projector, a
+// label beside the bar reads better than a legend in a corner, which the
+// longest bars would run under.
 func chatChart(r *results) *plot.Plot {
 	servers := distinct(r.Chat, func(c chatRun) server { return c.server })
 	var ss []series
@@ -217,7 +227,7 @@ func chatChart(r *results) *plot.Plot {
 		s := series{name: sc, values: make([]float64, len(servers)), notes: make([]string, len(servers))}
 		for i, srv := range servers {
 			if c, ok := find(r.Chat, func(c chatRun) bool { return c.server == srv && c.Scenario == sc && c.Error == "" }); ok {
-				s.values[i], s.notes[i] = c.PerSecond, chatLosses(c)
+				s.values[i], s.notes[i] = c.PerSecond, chatNote(c)
 			}
 		}
 		ss = append(ss, s)
@@ -225,16 +235,16 @@ func chatChart(r *results) *plot.Plot {
 	return bars(fmt.Sprintf("chat: lines delivered per second, %d users (more is better)", r.Settings.ChatUsers), "deliveries/s", serverNames(servers), ss)
 }
 
-// chatLosses says what a chat run lost, if anything.
-func chatLosses(c chatRun) string {
-	var losses []string
+// chatNote names a run's scenario and says what it lost, if anything.
+func chatNote(c chatRun) string {
+	note := c.Scenario
 	if c.Dropped > 0 {
-		losses = append(losses, fmt.Sprintf("%d of %d readers dropped", c.Dropped, c.Users))
+		note += fmt.Sprintf(", %d of %d readers dropped", c.Dropped, c.Users)
 	}
 	if c.Lost > 0 {
-		losses = append(losses, fmt.Sprintf("%d lines lost", c.Lost))
+		note += fmt.Sprintf(", %d lines lost", c.Lost)
 	}
-	return strings.Join(losses, ", ")
+	return note
 }
 
 func fetchChart(r *results) *plot.Plot {

@@ -189,7 +189,7 @@ func TestWriteReport(t *testing.T) {
 			t.Errorf("README.md lacks %q:\n%s", want, readme)
 		}
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, "chat.svg")); !bytes.Contains(b, []byte(">50 of 50 readers dropped<")) {
+	if b, _ := os.ReadFile(filepath.Join(dir, "chat.svg")); !bytes.Contains(b, []byte(">paste, 50 of 50 readers dropped<")) {
 		t.Errorf("chat.svg does not say that the paste dropped 50 of 50 readers")
 	}
 	for _, svg := range []string{"echo-throughput.svg", "poll-cost.svg", "chat.svg", "fetch.svg", "code-lines.svg"} {
