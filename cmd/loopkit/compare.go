@@ -71,7 +71,7 @@ func parseCompare(args []string, stderr io.Writer) (compareOptions, error) {
 	conns := fs.String("conns", "", "echo connection counts (default 1,100,1000)")
 	idle := fs.String("idle", "", "idle fd counts for the poll cost (default 1,10,100,1000)")
 	fs.DurationVar(&opts.warmup, "warmup", 0, "warm-up before each window (default 100ms, --full 500ms)")
-	fs.DurationVar(&opts.window, "window", 0, "measuring window of each run (default 400ms, --full 3s)")
+	fs.DurationVar(&opts.window, "window", 0, "measuring window of each run (default 400ms, --full 3s); a chat scenario may take five")
 	fs.IntVar(&opts.chatUsers, "chat-users", 50, "users of the chat load")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
