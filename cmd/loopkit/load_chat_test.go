@@ -13,10 +13,11 @@ import (
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/examples/chat"
 	"github.com/loopkit/loopkit/internal/chatroom"
+	"github.com/loopkit/loopkit/loop"
 )
 
 // TestChatLoadCountsEveryLine plays small scenarios against each style's
-// chat server, in this process: queues that never come near a limit, so
+// chat server on each backend, in this process: queues that never come near a limit, so
 // every user hears every line and the counts are exact.
 func TestChatLoadCountsEveryLine(t *testing.T) {
 	const users = 5
@@ -28,10 +29,11 @@ func TestChatLoadCountsEveryLine(t *testing.T) {
 		{chatScenario{name: "paste", senders: 1, lines: 50}, 50},
 		{chatScenario{name: "burst", lines: 10}, users * 10},
 	}
-	for _, style := range chat.Styles {
+	for _, s := range (compareOptions{styles: chat.Styles.Names(), backends: loop.Backends()}).servers(chat.Styles.Names()) {
+		start, _ := chat.Styles.Lookup(s.Style)
 		for _, sc := range scenarios {
-			t.Run(style.Name+"/"+sc.scenario.name, func(t *testing.T) {
-				srv, err := style.Start(examples.Config{Addr: "127.0.0.1:0"}, chatroom.DefaultLimits)
+			t.Run(s.String()+"/"+sc.scenario.name, func(t *testing.T) {
+				srv, err := start(examples.Config{Addr: "127.0.0.1:0", Backend: s.Backend}, chatroom.DefaultLimits)
 				if err != nil {
 					t.Fatal(err)
 				}
