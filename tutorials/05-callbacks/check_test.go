@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -32,10 +33,80 @@ func TestEcho(t *testing.T) {
 	steptest.CheckLeaks(t)
 	defer hintOnFailure(t)
 	p := steptest.Impl(t, impls)
-	srv := startEcho(t, p.Echo)
+	srv, _ := startEcho(t, p.Echo)
 	if steptest.Echo(t, srv, 1, steptest.MiB) {
 		steptest.Echo(t, srv, 20, 64<<10)
 	}
+}
+
+// TestEchoPausesAStalledClient has a client send 32 MiB without reading
+// any of it. Echo must stop reading from it once highWater bytes wait to
+// be written (PauseReading), so that the server holds a bounded amount,
+// however much the client sends; and it must start again once they have
+// gone (ResumeReading, when OnFlush says so), so that every byte comes
+// back when the client reads.
+func TestEchoPausesAStalledClient(t *testing.T) {
+	steptest.CheckLeaks(t)
+	defer hintOnFailure(t)
+	p := steptest.Impl(t, impls)
+	conns := make(chan *callbacks.Conn, 1)
+	srv, l := startEcho(t, func(c *callbacks.Conn) {
+		conns <- c
+		p.Echo(c)
+	})
+	conn, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	sent := sendUntilStalled(conn.(*net.TCPConn))
+	var c *callbacks.Conn
+	held := make(chan int, 1)
+	select {
+	case c = <-conns:
+		l.CallSoonThreadSafe(func() { held <- c.Buffered() })
+	case <-time.After(steptest.Scale(5 * time.Second)):
+		t.Fatal("the server took the client's bytes but never accepted its connection")
+	}
+	select {
+	case n := <-held:
+		if n > stalledBound {
+			t.Errorf("the client sent %d bytes and read nothing; the server held %d bytes of it to echo, want at most %d: "+
+				"above highWater buffered bytes Echo must PauseReading (and ResumeReading once OnFlush says the buffer drained)",
+				sent, n, stalledBound)
+		}
+	case <-time.After(steptest.Scale(5 * time.Second)):
+		t.Fatal("the server's loop did not run a callback within 5s: is it stuck in one?")
+	}
+	conn.SetReadDeadline(time.Now().Add(steptest.Scale(10 * time.Second)))
+	if got, err := io.CopyN(io.Discard, conn, int64(sent)); err != nil {
+		t.Fatalf("the client sent %d bytes without reading, then read: %d came back, then %v "+
+			"(is reading resumed when OnFlush says the buffer drained?)", sent, got, err)
+	}
+}
+
+// A stalled client sends at most stalledSend bytes; the server may then
+// hold stalledBound: highWater (64 KiB), what a read or two bring.
+const (
+	stalledSend  = 32 << 20
+	stalledBound = 256 << 10
+)
+
+// sendUntilStalled writes to conn, reading nothing, until the server stops
+// taking what it sends (a write waits past its deadline), or stalledSend
+// bytes have gone. It returns how many bytes were sent.
+func sendUntilStalled(conn *net.TCPConn) int {
+	chunk := make([]byte, 256<<10)
+	sent := 0
+	for sent < stalledSend {
+		conn.SetWriteDeadline(time.Now().Add(steptest.Scale(500 * time.Millisecond)))
+		n, err := conn.Write(chunk)
+		sent += n
+		if err != nil {
+			break // the server stopped reading, as it should
+		}
+	}
+	return sent
 }
 
 // TestBeerThenFruit runs your BeerThenFruit against the talk's service: done
@@ -161,7 +232,7 @@ func runBounded(t *testing.T, l *loop.Loop, bound time.Duration) {
 
 // startEcho runs an echo server with echo on a free port, its loop in a
 // goroutine of its own; the test's end stops it.
-func startEcho(t *testing.T, echo func(*callbacks.Conn)) *steptest.Server {
+func startEcho(t *testing.T, echo func(*callbacks.Conn)) (*steptest.Server, *loop.Loop) {
 	t.Helper()
 	srv := steptest.NewServer(t, "")
 	l, err := loop.New(loop.WithErrorHandler(func(err error) { srv.Report(todo.Reported(err)) }))
@@ -183,7 +254,7 @@ func startEcho(t *testing.T, echo func(*callbacks.Conn)) *steptest.Server {
 		defer l.Close()
 		return l.Run()
 	})
-	return srv
+	return srv, l
 }
 
 // closedPort returns a loopback address nothing listens on: a port just
