@@ -93,8 +93,9 @@ func writeCharts(dir string, r *results) ([]chart, error) {
 
 // chartMargin is the blank border of a chart. gonum fits the labels to
 // the canvas by the metrics of its own Liberation font, to the point; a
-// viewer without that font draws them in a wider one, and "1000" at the
-// right end of an axis lost its last digit.
+// viewer without that font (nor Arial: see chartFonts) draws them in
+// another, often wider, and the label at the end of an axis would run off
+// the picture.
 const chartMargin vg.Length = 12 // points
 
 // chartFonts is the font-family of every text of a chart: gonum's own
@@ -144,8 +145,8 @@ func bars(title, unit string, categories []string, ss []series) *plot.Plot {
 		}
 		notes := slices.Clone(s.notes)
 		slices.Reverse(notes)
-		if notes := barNotes(vals, notes, b.Offset); notes != nil {
-			p.Add(notes)
+		if labels := barNotes(vals, notes, b.Offset); labels != nil {
+			p.Add(labels)
 		}
 	}
 	p.X.Max *= barRoom
