@@ -61,21 +61,42 @@ func (p *Program) Run(args []string, out io.Writer, body func(Run) error) (err e
 		return err
 	}
 	r := Run{Out: out, Addr: *p.addr, Impl: "exercise", Demo: *p.demo, Trace: p.trace != nil && *p.trace, step: p.name}
-	if *p.ref {
+	switch {
+	case *p.ref && !p.hasReference():
+		return fmt.Errorf("-ref: the reference of step %s is not in this edition of the tutorial: "+
+			"your teacher hands it out after the block. Yours runs without -ref", p.name[:2])
+	case *p.ref:
 		r.Impl = "solution"
-	} else if hole := firstHole(p.exerciseDir); hole != "" {
-		r.warnUnfinished(hole)
+	default:
+		if hole := firstHole(p.exerciseDir); hole != "" {
+			r.warnUnfinished(hole, p.hasReference())
+		}
 	}
 	return body(r)
 }
 
+// hasReference reports whether the step's reference is here. The student
+// edition (make student-edition) leaves out solution/ until the teacher
+// hands it out; a step with no exercise has nothing to leave out.
+func (p *Program) hasReference() bool {
+	if _, err := os.Stat(p.exerciseDir); err != nil {
+		return true // no exercise (step 00), or no repository around the program
+	}
+	_, err := os.Stat(filepath.Join(filepath.Dir(p.exerciseDir), "solution"))
+	return err == nil
+}
+
 // warnUnfinished says that the exercise has a hole left. The demo shows
-// the reference instead; the server runs the exercise, which will stop at
-// the hole.
-func (r *Run) warnUnfinished(hole string) {
-	if r.Demo {
+// the reference instead, if there is one; the server runs the exercise,
+// which will stop at the hole.
+func (r *Run) warnUnfinished(hole string, withReference bool) {
+	switch {
+	case r.Demo && withReference:
 		fmt.Fprintf(r.Out, "your exercise is not finished yet (%s); showing the reference solution\n\n", hole)
 		r.Impl = "solution"
+		return
+	case r.Demo:
+		fmt.Fprintf(r.Out, "your exercise is not finished yet (%s): the demo runs it, and will stop there\n\n", hole)
 		return
 	}
 	fmt.Fprintf(r.Out, "note: your exercise is not finished yet (%s): it will stop there. -ref runs the reference.\n", hole)

@@ -11,11 +11,14 @@ import (
 )
 
 // exercise writes a skeleton's source into a temporary exercise/
-// directory, and returns the directory.
+// directory, beside an empty solution/, and returns the directory.
 func exercise(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "exercise")
 	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(filepath.Dir(dir), "solution"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for name, text := range files {
@@ -66,21 +69,27 @@ func TestFirstHole(t *testing.T) {
 func TestRunChoosesTheVersion(t *testing.T) {
 	const notice = "your exercise is not finished yet (TODO(step01) in exercise/echo.go:4, in Echo); showing the reference solution\n\n"
 	const note = "note: your exercise is not finished yet (TODO(step01) in exercise/echo.go:4, in Echo): it will stop there. -ref runs the reference.\n"
+	const studentNotice = "your exercise is not finished yet (TODO(step01) in exercise/echo.go:4, in Echo): the demo runs it, and will stop there\n\n"
 	for _, tc := range []struct {
 		name      string
 		source    string
 		args      []string
+		student   bool // the student edition: no solution/
 		impl, out string
 	}{
-		{"the exercise", finished, nil, "exercise", ""},
-		{"-ref", twoHoles, []string{"-ref"}, "solution", ""},
-		{"-demo on a finished exercise", finished, []string{"-demo"}, "exercise", ""},
-		{"-demo on an unfinished exercise falls back", twoHoles, []string{"-demo"}, "solution", notice},
-		{"the server on an unfinished exercise runs it", twoHoles, nil, "exercise", note},
+		{"the exercise", finished, nil, false, "exercise", ""},
+		{"-ref", twoHoles, []string{"-ref"}, false, "solution", ""},
+		{"-demo on a finished exercise", finished, []string{"-demo"}, false, "exercise", ""},
+		{"-demo on an unfinished exercise falls back", twoHoles, []string{"-demo"}, false, "solution", notice},
+		{"the server on an unfinished exercise runs it", twoHoles, nil, false, "exercise", note},
+		{"student edition: -demo on an unfinished exercise runs it", twoHoles, []string{"-demo"}, true, "exercise", studentNotice},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := New("01-blocking", "127.0.0.1:7001")
 			p.exerciseDir = exercise(t, map[string]string{"echo.go": tc.source})
+			if tc.student {
+				os.Remove(filepath.Join(filepath.Dir(p.exerciseDir), "solution"))
+			}
 			var out strings.Builder
 			var got Run
 			if err := p.Run(tc.args, &out, func(r Run) error { got = r; return nil }); err != nil {
@@ -96,9 +105,25 @@ func TestRunChoosesTheVersion(t *testing.T) {
 	}
 }
 
+// TestRefInTheStudentEdition: without solution/, -ref says why there is
+// no reference, and runs nothing.
+func TestRefInTheStudentEdition(t *testing.T) {
+	p := New("01-blocking", "127.0.0.1:7001")
+	p.exerciseDir = exercise(t, map[string]string{"echo.go": twoHoles})
+	os.Remove(filepath.Join(filepath.Dir(p.exerciseDir), "solution"))
+	err := p.Run([]string{"-ref"}, &strings.Builder{}, func(Run) error {
+		t.Error("-ref ran the body")
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "not in this edition") {
+		t.Errorf("Run(-ref) without solution/ = %v, want an error saying the reference is not in this edition", err)
+	}
+}
+
 // TestRunParsesEveryFlag gives the shared flags and a step's own.
 func TestRunParsesEveryFlag(t *testing.T) {
 	p := New("03-select", "127.0.0.1:7003")
+	p.exerciseDir = exercise(t, map[string]string{"poller.go": finished})
 	p.AddTrace("print every Wait")
 	clients := p.Int("clients", 100, "-demo: how many clients")
 	var got Run
