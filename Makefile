@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LOOPKIT_TIME_SCALE ?= 1
 
 .PHONY: all test lint vet fmt-check staticcheck bench compare darwin-check prepare \
-	tutorials-check check hint reset progress doctor
+	tutorials-check check hint reset progress doctor student-edition
 
 all: lint test
 
@@ -41,10 +41,13 @@ compare:
 	$(GO) run ./cmd/loopkit compare
 
 ## prepare: download and build everything once, so a workshop room needs no network.
+## The tutorial's packages are built with -race too, as make check runs them:
+## else a learner's first make check spends half a minute compiling.
 prepare:
 	$(GO) mod download
 	$(GO) build ./...
 	$(GO) test -count=1 -run '^$$' ./... > /dev/null
+	$(GO) test -race -count=1 -run '^$$' ./tutorials/... > /dev/null
 
 ## The tutorial (tutorials/README.md). S is a step number, H a hint.
 ## make test checks the steps' reference solutions (LOOPKIT_IMPL=solution);
@@ -78,3 +81,9 @@ progress:
 ## doctor: is this machine ready for the workshop? (Go, open files, ports, -race)
 doctor:
 	@$(STEPCHECK) doctor
+
+## student-edition: the repository without the answers (each step's solution/ and
+## mutants) into the new directory DIR, for a teacher to hand out (docs/workshop.md).
+student-edition:
+	@if [ -z "$(DIR)" ]; then echo "usage: make student-edition DIR=../loopkit-student"; exit 2; fi
+	@$(GO) run ./tutorials/internal/edition $(DIR)
