@@ -171,6 +171,11 @@ var readBuffers = sync.Pool{New: func() any { return new([readBufferSize]byte) }
 // Close): never from inside that call, where the caller's state may be
 // half-changed, always from the loop. It costs the closure: one small
 // allocation.
+//
+// It is not inlined so that the closure has one name in a trace,
+// callbacks.callSoon.func1, rather than one per caller, numbered.
+//
+//go:noinline
 func callSoon(l *loop.Loop, fn func(error), err error) {
 	l.CallSoon(func() { fn(err) })
 }
