@@ -2,20 +2,25 @@
 // style on any backend, compares them, and draws their runs.
 //
 //	loopkit run echo  --style callbacks --backend epoll [--addr 127.0.0.1:8000] [--loops 2]
-//	loopkit run chat  --style coroutines                 (then: nc 127.0.0.1 8001)
+//	loopkit run chat  --style coroutines                 (then: loopkit join 127.0.0.1:8001)
 //	loopkit run fetch --style callbacks [--pool 20] [URL ...]
 //	loopkit compare [--full] [--out report]
 //	loopkit trace print_sum [--style callbacks] [--svg FILE] [--step]
+//	loopkit join 127.0.0.1:8001
+//	loopkit room [-addr 0.0.0.0:7100] [-students 100]
 //
-// run starts a program for telnet, nc or curl; it serves until interrupted
+// run starts a program for loopkit join or curl; it serves until interrupted
 // (Ctrl-C). compare puts the same load on every style and backend, prints a
 // table and writes a report folder with results.json and SVG charts. trace
 // runs a scenario (print_sum, or an example with scripted clients) on a
 // traced loop and draws what the loop and the coroutines did; loopkit trace
-// alone lists the scenarios.
+// alone lists the scenarios. join is a line client, the job of nc or
+// telnet. room shows a workshop's progress on one screen: each student's
+// make progress SEND=HOST:PORT reports to it.
 //
 // Where not to add things: this command only parses flags, starts the
-// examples and measures them; a program's logic belongs in examples/.
+// examples and measures them, and holds the workshop's two tools, join and
+// room; a program's logic belongs in examples/.
 package main
 
 import (
@@ -33,6 +38,8 @@ var commands = []struct {
 	{"run", "PROGRAM [flags]", "run echo, chat or fetch (loopkit run PROGRAM -h for its flags)", runCommand},
 	{"compare", "[flags]", "measure every style on every backend (loopkit compare -h)", compareCommand},
 	{"trace", "[SCENARIO] [flags]", "draw a run as a sequence diagram (loopkit trace lists the scenarios)", traceCommand},
+	{"join", "HOST:PORT", "send the lines you type to a server, print what it sends (Ctrl-D leaves)", joinCommand},
+	{"room", "[flags]", "the room's progress on one screen, from make progress SEND= (loopkit room -h)", roomCommand},
 }
 
 // usage lists the commands.
