@@ -160,10 +160,8 @@ func (c *Conn) endOfStream() {
 const readBufferSize = 64 << 10
 
 // readBuffers holds the read buffers not in use. A reader borrows one for a
-// read and its callback, then gives it back, so a loop, which runs one
-// callback at a time, keeps one buffer busy however many connections it
-// has. The package doc's Discussion says why a pool and not a buffer per
-// loop or per connection.
+// read and its callback, then gives it back. The package doc's Discussion
+// says why a pool, and not a buffer per loop or per connection.
 var readBuffers = sync.Pool{New: func() any { return new([readBufferSize]byte) }}
 
 // callSoon queues fn(err) on l's ready queue. It is how callbacks are told

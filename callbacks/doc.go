@@ -101,8 +101,8 @@
 //
 // This package keeps nothing per loop, so Listen, Dial and ListenPacket
 // take the loop itself. (Package coroutines has a Hub because it does keep
-// state per loop: the coroutines it runs.) The two things that were per
-// loop are owned elsewhere.
+// state per loop: the coroutines it runs.) The two things all the
+// connections of a loop could share are owned elsewhere.
 //
 // The read buffer is borrowed from a sync.Pool for one read and its
 // callback. A loop runs one callback at a time, so it keeps one buffer busy
@@ -111,8 +111,9 @@
 // for ten thousand idle connections; one allocated per read would hand the
 // garbage collector 64 KiB per event. The pool costs neither: no allocation
 // per read once it holds a buffer, nothing held by an idle connection, a
-// buffer per thread that runs a loop (it caches one per P), and the
-// collector takes back the buffers nobody borrowed for two cycles. That is
+// buffer per thread that runs a loop (the pool keeps a cache per
+// processor), and the collector takes back the buffers nobody borrowed for
+// two cycles. That is
 // why the data given to a read callback is valid only during the call.
 // libuv leaves the choice to its caller: uv_read_start takes an alloc
 // callback, which servers answer from a pool or one static buffer.

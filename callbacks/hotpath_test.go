@@ -72,8 +72,8 @@ func TestHotPathDoesNotAllocate(t *testing.T) {
 // TestIdleConnectionsHoldNoReadBuffer: a connection that has read holds no
 // read buffer afterwards, so many idle connections cost far less than a
 // buffer each. Each of them reads once; what all that allocated, divided
-// among them, must stay under half a buffer (a pool the race detector
-// empties now and then refills a quarter of the time).
+// among them, must stay under half a buffer. (Under the race detector, the
+// pool drops a quarter of the buffers given back, to be made again.)
 func TestIdleConnectionsHoldNoReadBuffer(t *testing.T) {
 	const conns = 100
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
