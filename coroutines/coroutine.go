@@ -33,6 +33,9 @@ type Coroutine struct {
 	ctx    context.Context         // the context fn receives: carries co, cancelled by Kill
 	cancel context.CancelCauseFunc // cancels ctx
 	resume chan struct{}           // the loop hands control to the coroutine on it
+	// goroutine is the coroutine's goroutine, as the loop's watchdog knows
+	// it (see tookControl).
+	goroutine loop.Goroutine
 	// resumeFunc and wakeFunc are the methods as values, made once so that
 	// queueing a resume or a wake-up on the loop does not allocate.
 	resumeFunc func()
@@ -43,6 +46,7 @@ type Coroutine struct {
 	state      state
 	startTimer *timers.Timer // SpawnLater's timer, until it fires
 	killed     bool
+	watched    bool // a Join, JoinAll, Link or Group will see its error
 	err        error
 	links      []func(*Coroutine)
 	onFinish   []func()            // the kit's own hooks: Group, Pool
@@ -172,7 +176,8 @@ func (co *Coroutine) startIfCreated() {
 // main is the body of the coroutine's goroutine: it calls fn and, however
 // fn ends, finishes the coroutine and hands control back to the loop for
 // the last time. Its deferred calls run in this order:
-//   - a panic in fn becomes a *loop.PanicError, reported to the loop;
+//   - a panic in fn becomes a *loop.PanicError, reported to the loop, and
+//     so does an error that no one will see (see unseen);
 //   - finish records the result and wakes the coroutine's joiners;
 //   - control goes back to the loop, and the goroutine returns.
 //
@@ -180,24 +185,33 @@ func (co *Coroutine) startIfCreated() {
 // returns nil and err is still errGoexit.
 func (co *Coroutine) main() {
 	defer co.hub.goroutines.Done()
+	co.tookControl()
 	err := errGoexit
 	defer func() {
 		co.finish(err)
-		co.hub.yield <- struct{}{}
+		co.handBack()
 	}()
 	defer func() {
 		v := recover()
 		switch {
 		case v != nil:
-			err = &loop.PanicError{Value: v, Stack: debug.Stack()}
+			err = &loop.PanicError{Value: v, Stack: debug.Stack(), Name: "coroutine " + co.name}
+			co.hub.loop.ReportError(err)
 		case err == errGoexit:
 			err = fmt.Errorf("coroutines: %s: %w", co.name, errGoexit)
-		default:
-			return
+			co.hub.loop.ReportError(err)
+		case co.unseen(err):
+			co.hub.loop.ReportError(fmt.Errorf("coroutines: %s failed, and no Join, Link or Group took its error: %w", co.name, err))
 		}
-		co.hub.loop.ReportError(err)
 	}()
 	err = co.fn(co.ctx)
+}
+
+// unseen reports whether err, which fn returned, is a failure that no one
+// will see: no Join, JoinAll, Link or Group was waiting for the coroutine
+// when it ended. A coroutine that was killed did not fail.
+func (co *Coroutine) unseen(err error) bool {
+	return err != nil && !co.watched && !co.killed && !errors.Is(err, ErrKilled)
 }
 
 var errGoexit = errors.New("the coroutine's function called runtime.Goexit")
@@ -262,6 +276,7 @@ func (co *Coroutine) Context() context.Context { return co.ctx }
 // but may spawn, kill, or put to a queue with TryPut. The links of the
 // coroutines that Hub.Close kills are not called.
 func (co *Coroutine) Link(fn func(*Coroutine)) {
+	co.watched = true
 	if co.state == done {
 		if co.hub != nil && !co.hub.closed {
 			co.hub.loop.CallSoon(func() { fn(co) })

@@ -58,8 +58,7 @@ func (e *DeadlockError) Is(target error) bool { return target == ErrDeadlock }
 // watch) whose cancellation has happened but whose wake-up, sent from
 // context.AfterFunc's goroutine, has not reached the loop yet. That is not
 // a deadlock: exitCheck queues its interrupt itself and reports nothing,
-// and Hub.Run runs the loop again. (A program that calls loop.Run itself
-// sees Run return nil then; the coroutine goes on at the next Run.)
+// and the loop, having work again, goes on.
 func (h *Hub) exitCheck() error {
 	var stuck []*Coroutine
 	revived := false
@@ -74,16 +73,7 @@ func (h *Hub) exitCheck() error {
 		}
 		stuck = append(stuck, co)
 	}
-	if revived {
-		// loop.Run returns after its exit checks, whatever they queued:
-		// revived tells Hub.Run to run it again. Should the loop go on by
-		// itself instead, the callback clears the flag, so that a later
-		// Stop still stops Hub.Run.
-		h.revived = true
-		h.loop.CallSoon(func() { h.revived = false })
-		return nil
-	}
-	if len(stuck) == 0 {
+	if revived || len(stuck) == 0 {
 		return nil
 	}
 	e := &DeadlockError{}

@@ -169,3 +169,40 @@ func TestCloseReleasesEveryGoroutine(t *testing.T) {
 		}
 	})
 }
+
+// stubbornContext is a context of the user's whose Err says it is done
+// while its Done channel never closes, so context.AfterFunc never fires:
+// the only thing left to wake a coroutine parked with it is the hub's exit
+// check, which must see Err and not call it a deadlock.
+type stubbornContext struct {
+	context.Context
+	done chan struct{}
+	err  *error
+}
+
+func (c stubbornContext) Done() <-chan struct{} { return c.done }
+func (c stubbornContext) Err() error            { return *c.err }
+
+func TestExitCheckWakesACoroutineWhoseContextIsDoneRatherThanReportADeadlock(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		h, _ := newHub(t, backend)
+		var got []string
+		var cancelled error
+		h.Spawn(func(ctx context.Context) error {
+			uctx := stubbornContext{Context: ctx, done: make(chan struct{}), err: &cancelled}
+			var never Event
+			got = append(got, fmt.Sprint("Wait: ", never.Wait(uctx)))
+			return nil
+		})
+		h.Spawn(func(ctx context.Context) error {
+			cancelled = context.Canceled
+			got = append(got, "cancelled")
+			return nil
+		})
+		mustRun(t, h)
+		want := []string{"cancelled", "Wait: context canceled"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
+	})
+}

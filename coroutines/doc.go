@@ -172,8 +172,10 @@
 // then returns a *DeadlockError (errors.Is(err, ErrDeadlock)) naming each
 // coroutine, what it waits on, and the line that parked it:
 //
-//	coroutines: deadlock: 1 coroutine parked: writer(alice) on Queue.Get (chat.go:51)
+//	coroutines: deadlock: 1 coroutine parked: writer(alice) on Queue.Get (example_test.go:123)
 //
+// (That is ExampleDeadlockError's report: a writer waits on a queue nobody
+// will put to.)
 // Finding the line costs nothing until a deadlock happens: the check
 // resumes each stuck coroutine for a moment, with a flag that makes it
 // read its own stack (runtime.Callers) and park again. A park records
@@ -185,13 +187,30 @@
 // goroutines to return: call it before closing the loop, after a deadlock
 // or whenever a program leaves coroutines behind.
 //
-// # Panics and errors
+// # Panics, errors and stalls
 //
 // A panic in a coroutine is recovered on the coroutine's goroutine (the
 // loop's own recover cannot reach it) and reported to the loop's error
-// handler as a *loop.PanicError with the coroutine's stack. The coroutine
-// ends with that error (Join returns it); the loop and the other
+// handler as a *loop.PanicError naming the coroutine, with its stack. The
+// coroutine ends with that error (Join returns it); the loop and the other
 // coroutines go on.
+//
+// An error a coroutine's function returns is its result, for whoever waits
+// for it. If nobody does, it is reported to the loop's error handler too,
+// naming the coroutine, as gevent prints a greenlet's failure: when the
+// coroutine ends, unless by then a Join or a JoinAll has begun to wait for
+// it, a Link was registered, or it belongs to a Group or a Pool. A Task's
+// error is kept for Get and never reported. A coroutine that was killed
+// has not failed: its ErrKilled is not reported. So wait for the
+// coroutines whose errors you mean to handle before they can end: JoinAll
+// or a Group, rather than one Join after another.
+//
+// A coroutine that blocks (time.Sleep, a lookup, a long computation)
+// blocks the loop, as a callback would. Each time a coroutine takes
+// control, it tells the loop so (loop.Loop.RunningOn): the loop's watchdog
+// (loop.WithWatchdog) then names the coroutine and the line of its code
+// that blocks, from the coroutine's own stack, rather than the hub's
+// callback that waits for it.
 //
 // # What to read next
 //
@@ -210,5 +229,5 @@
 // a waiter that calls wake, plus a retry loop around park, in a file of
 // its own (as queue.go and conn_waiter.go are). The loop knows nothing of
 // coroutines and should not learn: the hub's only hooks into it are
-// CallSoon, CallLater and AddExitCheck.
+// CallSoon, CallLater, AddExitCheck, ReportError and RunningOn.
 package coroutines

@@ -106,9 +106,9 @@ func ExampleMap() {
 	// [30ms 10ms 20ms] <nil>
 }
 
-// A coroutine waits on an event nobody will set: the loop runs out of
-// things to wait for, and Run says who is stuck, and where. Close then
-// releases the stuck coroutine's goroutine.
+// A coroutine waits on a queue nobody will put to: the loop runs out of
+// things to wait for, and Run says who is stuck, on what, and where. Close
+// then releases the stuck coroutine's goroutine.
 func ExampleDeadlockError() {
 	l, err := loop.New()
 	if err != nil {
@@ -117,11 +117,18 @@ func ExampleDeadlockError() {
 	defer l.Close()
 	h := coroutines.NewHub(l)
 
-	var never coroutines.Event
+	inbox := coroutines.NewQueue[string](0)
 	h.Spawn(func(ctx context.Context) error {
-		return never.Wait(ctx)
-	}).SetName("waiter")
+		for {
+			line, err := inbox.Get(ctx) // nobody puts to inbox
+			if err != nil {
+				return err
+			}
+			fmt.Println(line)
+		}
+	}).SetName("writer(alice)")
 	err = h.Run()
+	fmt.Println(err)
 	var de *coroutines.DeadlockError
 	if errors.As(err, &de) {
 		for _, p := range de.Parked {
@@ -131,7 +138,8 @@ func ExampleDeadlockError() {
 	fmt.Println(errors.Is(err, coroutines.ErrDeadlock))
 	fmt.Println(h.Close())
 	// Output:
-	// waiter is parked on Event.Wait
+	// coroutines: deadlock: 1 coroutine parked: writer(alice) on Queue.Get (example_test.go:123)
+	// writer(alice) is parked on Queue.Get
 	// true
 	// <nil>
 }

@@ -34,6 +34,7 @@ func (g *Group) Add(co *Coroutine) {
 		g.members = make(map[*Coroutine]struct{})
 	}
 	g.members[co] = struct{}{}
+	co.watched = true
 	co.onFinish = append(co.onFinish, func() { g.leave(co) })
 }
 

@@ -24,7 +24,6 @@ type Hub struct {
 	running *Coroutine              // the coroutine that has control, or nil
 	live    map[*Coroutine]struct{} // spawned and not yet finished
 	nextID  uint64                  // the id of the next coroutine spawned
-	revived bool                    // the exit check queued wake-ups (see exitCheck)
 	closed  bool
 
 	// Set by SetObserver, on the loop goroutine: nil unless someone watches.
@@ -57,20 +56,8 @@ func (h *Hub) Loop() *loop.Loop { return h.loop }
 
 // Run runs the loop until nothing is left to wait for, or until Stop, and
 // returns the loop's error: a *DeadlockError if coroutines are left parked.
-// It is loop.Run, plus one thing: if the deadlock check found a coroutine
-// whose context (one of the user's, see watch) was just cancelled, it
-// queued the coroutine's wake-up instead of reporting a deadlock, and Run
-// runs the loop again to deliver it (see exitCheck). Prefer Run to calling
-// the loop's Run directly.
-func (h *Hub) Run() error {
-	for {
-		h.revived = false
-		err := h.loop.Run()
-		if err != nil || !h.revived {
-			return err
-		}
-	}
-}
+// It is the loop's Run.
+func (h *Hub) Run() error { return h.loop.Run() }
 
 // RunUntil runs the loop until co has finished, and returns co's error. If
 // the loop ends first (a deadlock, an error of the poller, a Stop), it

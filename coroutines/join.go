@@ -19,6 +19,7 @@ func (co *Coroutine) Join(ctx context.Context) error {
 	if co == me {
 		return fmt.Errorf("coroutines: %s joins itself, which would never return", co.name)
 	}
+	co.watched = true
 	if err := me.cancelled(ctx); err != nil {
 		return err
 	}
@@ -44,6 +45,9 @@ func JoinAll(ctx context.Context, cos ...*Coroutine) error {
 	}
 	if err := me.cancelled(ctx); err != nil {
 		return err
+	}
+	for _, co := range cos {
+		co.watched = true // before the first Join parks: any may fail meanwhile
 	}
 	for _, co := range cos {
 		if err := co.Join(ctx); err != nil && !co.Done() {

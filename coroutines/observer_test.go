@@ -34,7 +34,7 @@ func TestObserverSeesEveryHandOffInOrder(t *testing.T) {
 		o := &handOffs{}
 		h.SetObserver(o)
 		errOdd := errors.New("odd")
-		h.Spawn(func(ctx context.Context) error {
+		printSum := h.Spawn(func(ctx context.Context) error {
 			compute := Spawn(ctx, func(ctx context.Context) error {
 				if err := Sleep(ctx, time.Second); err != nil {
 					return err
@@ -43,9 +43,10 @@ func TestObserverSeesEveryHandOffInOrder(t *testing.T) {
 			})
 			compute.SetName("compute")
 			return compute.Join(ctx)
-		}).SetName("print_sum")
-		if err := run(t, h); err != nil {
-			t.Fatalf("Hub.Run() = %v", err)
+		})
+		printSum.SetName("print_sum")
+		if err := h.RunUntil(printSum); err != errOdd {
+			t.Fatalf("Hub.RunUntil(print_sum) = %v, want %v", err, errOdd)
 		}
 		want := []string{
 			"resume print_sum",

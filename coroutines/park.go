@@ -117,8 +117,9 @@ func (co *Coroutine) suspend(ctx context.Context, what string, undo func(), soon
 		co.wake()
 	}
 	for {
-		h.yield <- struct{}{}
+		co.handBack()
 		<-co.resume
+		co.tookControl()
 		if co.locate {
 			co.site = callSite()
 			continue
@@ -137,6 +138,19 @@ func (co *Coroutine) suspend(ctx context.Context, what string, undo func(), soon
 	}
 	co.unpark(stop)
 	return nil
+}
+
+// tookControl, called on the coroutine's goroutine each time it takes
+// control, tells the loop that the code running now is the coroutine's:
+// should it block, the loop's watchdog blames the coroutine and its own
+// stack, not the loop callback that resumed it and waits on h.yield.
+func (co *Coroutine) tookControl() { co.hub.loop.RunningOn(&co.goroutine, co.name) }
+
+// handBack hands control back to the loop goroutine, which waits on
+// h.yield, and tells the loop so first.
+func (co *Coroutine) handBack() {
+	co.hub.loop.RunningOn(nil, "")
+	co.hub.yield <- struct{}{}
 }
 
 // cancelled returns why the coroutine must not wait with ctx, or nil.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +231,9 @@ func TestPanicReachesTheErrorHandlerAndOthersGoOn(t *testing.T) {
 		if !strings.Contains(string(pe.Stack), "panicInCoroutine") {
 			t.Errorf("the panic's stack does not name the function that panicked:\n%s", pe.Stack)
 		}
+		if msg, _, _ := strings.Cut(pe.Error(), "\n"); msg != "loop: coroutine coroutine-1 panicked: kaboom" {
+			t.Errorf("the report says %q, want it to name the coroutine", msg)
+		}
 		if bad.Err() != error(pe) {
 			t.Errorf("Err() of the coroutine that panicked = %v, want the *loop.PanicError", bad.Err())
 		}
@@ -266,4 +270,122 @@ func TestBlockingCallOutsideACoroutineNamesTheCall(t *testing.T) {
 			t.Errorf("errors (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// TestAFailureNobodyTookIsReported: a coroutine's error goes to the loop's
+// error handler, naming the coroutine, unless a Join, JoinAll, Link, Group
+// or Get was waiting for it when it ended. Being killed is no failure.
+func TestAFailureNobodyTookIsReported(t *testing.T) {
+	errLost := errors.New("lost")
+	failing := func(ctx context.Context) error {
+		if err := Sleep(ctx, 0); err != nil {
+			return err
+		}
+		return errLost
+	}
+	tests := []struct {
+		name string
+		take func(ctx context.Context, co *Coroutine) // called by a coroutine right after co is spawned
+		want []string
+	}{
+		{"nobody", func(context.Context, *Coroutine) {}, []string{"coroutines: failing failed, and no Join, Link or Group took its error: lost"}},
+		{"Join", func(ctx context.Context, co *Coroutine) { co.Join(ctx) }, nil},
+		{"JoinAll", func(ctx context.Context, co *Coroutine) { JoinAll(ctx, co) }, nil},
+		{"Link", func(ctx context.Context, co *Coroutine) { co.Link(func(*Coroutine) {}) }, nil},
+		{"Group", func(ctx context.Context, co *Coroutine) { new(Group).Add(co) }, nil},
+		{"Kill", func(ctx context.Context, co *Coroutine) { co.Kill() }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, log := newHub(t, loop.Backends()[0])
+			h.Spawn(func(ctx context.Context) error {
+				co := Spawn(ctx, failing)
+				co.SetName("failing")
+				tt.take(ctx, co)
+				return nil
+			})
+			mustRun(t, h)
+			var got []string
+			for _, err := range log.Take() {
+				got = append(got, err.Error())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("errors reported (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestAJoinAllTakesTheErrorsOfThoseItHasNotReachedYet: JoinAll joins in
+// order, but a coroutine further on the list that fails meanwhile is
+// taken too.
+func TestAJoinAllTakesTheErrorsOfThoseItHasNotReachedYet(t *testing.T) {
+	h, log := newHub(t, loop.Backends()[0])
+	errFast := errors.New("fast")
+	var got error
+	h.Spawn(func(ctx context.Context) error {
+		slow := Spawn(ctx, func(ctx context.Context) error { return Sleep(ctx, time.Millisecond) })
+		fast := Spawn(ctx, func(ctx context.Context) error { return errFast })
+		got = JoinAll(ctx, slow, fast)
+		return nil
+	})
+	mustRun(t, h)
+	if got != errFast {
+		t.Errorf("JoinAll = %v, want %v", got, errFast)
+	}
+	if errs := log.Take(); len(errs) != 0 {
+		t.Errorf("errors reported: %v, want none", errs)
+	}
+}
+
+func TestGoexitInACoroutineEndsItWithAnError(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		h, log := newHub(t, backend)
+		deferred := false
+		co := h.Spawn(func(ctx context.Context) error {
+			defer func() { deferred = true }()
+			runtime.Goexit()
+			return nil
+		})
+		other := h.Spawn(func(ctx context.Context) error { return Sleep(ctx, 0) })
+		mustRun(t, h)
+		if !deferred || !co.Done() || co.Err() == nil || !strings.Contains(co.Err().Error(), "runtime.Goexit") {
+			t.Errorf("after Goexit: deferred %v, Done %v, Err %v; want true, true, an error naming runtime.Goexit",
+				deferred, co.Done(), co.Err())
+		}
+		if !other.Done() || other.Err() != nil {
+			t.Errorf("the other coroutine: Done %v, Err %v; want true, nil", other.Done(), other.Err())
+		}
+		if errs := log.Take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "coroutine-1") {
+			t.Errorf("error handler got %v, want one error naming coroutine-1", errs)
+		}
+	})
+}
+
+func TestSpawnOutsideACoroutineReturnsAFailedCoroutine(t *testing.T) {
+	co := Spawn(context.Background(), func(ctx context.Context) error { return nil })
+	if !co.Done() || !errors.Is(co.Err(), ErrOutsideCoroutine) {
+		t.Fatalf("Spawn(context.Background()): Done %v, Err %v; want true, ErrOutsideCoroutine", co.Done(), co.Err())
+	}
+	if want := "coroutines: Spawn called outside a coroutine"; co.Err().Error() != want {
+		t.Errorf("Err() = %q, want %q", co.Err(), want)
+	}
+}
+
+func TestOutsideErrorsNameTheExportedCall(t *testing.T) {
+	ctx := context.Background()
+	var p Pool
+	var b BoundedSemaphore
+	_, poolErr := p.Spawn(ctx, func(context.Context) error { return nil })
+	_, mapErr := Map(ctx, &p, []int{1}, func(context.Context, int) (int, error) { return 0, nil })
+	got := []string{poolErr.Error(), mapErr.Error(), b.Acquire(ctx).Error(), JoinAll(ctx).Error()}
+	want := []string{
+		"coroutines: Pool.Spawn called outside a coroutine",
+		"coroutines: Pool.Spawn called outside a coroutine", // Map's first call
+		"coroutines: BoundedSemaphore.Acquire called outside a coroutine",
+		"coroutines: JoinAll called outside a coroutine",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
 }

@@ -1,9 +1,6 @@
 package coroutines
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
 // A Task is a coroutine whose function returns a value: what gevent keeps
 // in a greenlet's value. SpawnValue makes one. Its Coroutine methods (Join,
@@ -14,18 +11,13 @@ type Task[T any] struct {
 }
 
 // SpawnValue spawns fn as Spawn(ctx, ...) does, and keeps the value fn
-// returns for Result and Get.
+// returns for Result and Get. A task's error is kept for Get too: it is not
+// reported to the loop when nobody joined the task before it ended, as a
+// coroutine's is (see the package doc).
 func SpawnValue[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) *Task[T] {
 	t := &Task[T]{}
 	t.Coroutine = Spawn(ctx, t.run(fn))
-	return t
-}
-
-// SpawnValueLater is SpawnValue, starting fn once d has passed on the
-// loop's clock, as SpawnLater.
-func SpawnValueLater[T any](ctx context.Context, d time.Duration, fn func(ctx context.Context) (T, error)) *Task[T] {
-	t := &Task[T]{}
-	t.Coroutine = SpawnLater(ctx, d, t.run(fn))
+	t.watched = true
 	return t
 }
 

@@ -207,3 +207,11 @@ func TestUserContextDerivedFromAKitTimeoutIsWokenByTheKit(t *testing.T) {
 		}
 	})
 }
+
+func TestTimeoutErrorSaysTimeout(t *testing.T) {
+	var err error = &TimeoutError{Duration: 5}
+	var te interface{ Timeout() bool }
+	if !errors.As(err, &te) || !te.Timeout() || !errors.Is(err, ErrTimeout) {
+		t.Errorf("*TimeoutError: Timeout() and errors.Is(ErrTimeout) should both be true")
+	}
+}
