@@ -16,9 +16,8 @@ type Hooks struct {
 	// after the options of its Config (the backend, the error handler),
 	// which they may override.
 	LoopOptions []loop.Option
-	// OnLoop, if not nil, is called with every loop the program makes,
-	// right after loop.New, on the goroutine that will run the loop,
-	// before the program puts anything on it: to attach a
+	// OnLoop, if not nil, is called with every loop the program makes, on
+	// the goroutine that will run the loop, before it runs: to attach a
 	// trace.Recorder, say.
 	OnLoop func(*loop.Loop)
 	// OnHub, if not nil, is called with every hub a coroutines style makes,
@@ -26,38 +25,30 @@ type Hooks struct {
 	OnHub func(*coroutines.Hub)
 }
 
-// NewLoop makes a loop as the programs do: on backend ("" for the
-// default), its errors going to onError (nil: standard error), with the
-// LoopOptions; then it hands the loop to OnLoop.
+// Options returns the options a program gives loop.New: backend ("" for
+// the default), its errors going to onError (nil: standard error), then
+// the LoopOptions.
+func (h Hooks) Options(backend string, onError func(error)) []loop.Option {
+	return append([]loop.Option{loop.WithBackend(backend), loop.WithErrorHandler(OrPrint(onError))}, h.LoopOptions...)
+}
+
+// Made hands a loop the program made to OnLoop, and its hub, if not nil,
+// to OnHub. Call it on the loop's goroutine, before the loop runs.
+func (h Hooks) Made(l *loop.Loop, hub *coroutines.Hub) {
+	if h.OnLoop != nil && l != nil {
+		h.OnLoop(l)
+	}
+	if h.OnHub != nil && hub != nil {
+		h.OnHub(hub)
+	}
+}
+
+// NewLoop makes a loop with the Options and hands it to OnLoop.
 func (h Hooks) NewLoop(backend string, onError func(error)) (*loop.Loop, error) {
-	opts := append([]loop.Option{loop.WithBackend(backend), loop.WithErrorHandler(OrPrint(onError))}, h.LoopOptions...)
-	l, err := loop.New(opts...)
+	l, err := loop.New(h.Options(backend, onError)...)
 	if err != nil {
 		return nil, err
 	}
-	if h.OnLoop != nil {
-		h.OnLoop(l)
-	}
+	h.Made(l, nil)
 	return l, nil
-}
-
-// NewHub makes the hub of l, as coroutines.NewHub, and hands it to OnHub.
-// Call it on l's goroutine, before l runs.
-func (h Hooks) NewHub(l *loop.Loop) *coroutines.Hub {
-	hub := coroutines.NewHub(l)
-	h.showHub(hub)
-	return hub
-}
-
-// A hubServer is a LoopServer whose coroutines run on a hub of its own
-// (CoroutinesServer is one): ServeLoops hands that hub to OnHub.
-type hubServer interface {
-	Hub() *coroutines.Hub
-}
-
-// showHub hands hub to OnHub, if set.
-func (h Hooks) showHub(hub *coroutines.Hub) {
-	if h.OnHub != nil {
-		h.OnHub(hub)
-	}
 }

@@ -3,146 +3,132 @@ package examples
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"runtime"
 	"time"
 
+	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/loop"
 )
 
-// A LoopServer is a program's server on one loop, as a loop style starts
-// it. Its methods are called on the loop goroutine.
-type LoopServer interface {
-	// Addr returns the address it listens on.
-	Addr() string
-	// Close stops listening and closes every connection, so that nothing
-	// is left for the loop to wait for and its Run returns.
-	Close()
+// A Program is a loop style of an example server, whole, on one loop: it
+// makes its loop with run.LoopOptions, listens on run.Addr, tells
+// run.Serving where it listens and how to stop, and runs the loop until
+// stopped. Start calls it once per loop.
+type Program func(run *Run) error
+
+// A Run is what Start hands a Program on one loop.
+type Run struct {
+	// Addr is the address to listen on.
+	Addr string
+	// ReusePort is true when the program runs on more than one loop: each
+	// loop's listener must then share the port (SO_REUSEPORT, the
+	// ReusePort option of the front ends).
+	ReusePort bool
+	// LoopOptions are for loop.New: the Config's backend and error handler,
+	// then its Hooks' LoopOptions.
+	LoopOptions []loop.Option
+
+	// Set by Start.
+	hooks  Hooks
+	served chan struct{} // closed by Serving
+	ended  chan error    // receives the program's result, once
+
+	// Set by Serving, before it closes served.
+	loop   *loop.Loop
+	addr   string
+	onStop func()
 }
 
-// A LoopServe starts a program's server on l, listening on addr. It runs on
-// l's goroutine, before l runs. reusePort asks for a listener with
-// SO_REUSEPORT, which every loop of a server with Loops > 1 needs.
-type LoopServe func(l *loop.Loop, addr string, reusePort bool) (LoopServer, error)
+// Serving tells the harness that the program listens on addr, on loop l,
+// and how to stop it: stop, which the harness calls on l's goroutine
+// (l.CallSoonThreadSafe), must close the listener and every connection, so
+// that nothing is left for l to wait for and l.Run returns. hub, if not
+// nil, is the hub of the program's coroutines. Serving hands l and hub to
+// the Hooks (OnLoop, OnHub). Call it once, on l's goroutine, before l runs.
+func (r *Run) Serving(l *loop.Loop, hub *coroutines.Hub, addr netip.AddrPort, stop func()) {
+	r.hooks.Made(l, hub)
+	r.loop, r.addr, r.onStop = l, addr.String(), stop
+	close(r.served)
+}
+
+// stop is what Close hands the loop: the program's stop.
+func (r *Run) stop() { r.onStop() }
 
 // closeWait is how long Close waits for a loop to run out of work after its
-// server closed. A healthy server's loop ends at once; one that does not
+// server stopped. A healthy server's loop ends at once; one that does not
 // has something left waiting (a leak), which Close reports before it stops
 // the loop by force.
 const closeWait = 5 * time.Second
 
-// ServeLoops starts cfg.Loops loops (at least one), made with cfg's Hooks,
-// calls serve on each, and runs them until Close. A server with a Hub
-// method (a CoroutinesServer) has its hub handed to cfg.OnHub before its
-// loop runs. With more than one loop each has an OS thread of its own
-// (runtime.LockOSThread) and a poller of its own, and they all listen on
-// the same port (SO_REUSEPORT), the kernel spreading connections among
-// them: the n-to-m design of nginx's workers, Envoy, and gnet's multicore
-// mode, inside one process.
+// Start runs program on cfg.Loops loops (at least one), each on a goroutine
+// of its own, and returns once each listens. With more than one loop each
+// has an OS thread of its own (runtime.LockOSThread) and a poller of its
+// own, and they all listen on the same port (Run.ReusePort), the kernel
+// spreading connections among them: the n-to-m design of nginx's workers,
+// Envoy, and gnet's multicore mode, inside one process.
 //
 // Discussion: with one loop the goroutine is not locked to its thread. A
 // locked thread runs that goroutine and nothing else, so every switch to
 // another goroutine (a coroutine of package coroutines is one) would wake a
 // second thread; unlocked, Go's scheduler runs both on the same thread, and
 // the switch is a goroutine switch.
-func ServeLoops(cfg Config, serve LoopServe) (Server, error) {
+func Start(cfg Config, program Program) (Server, error) {
 	n := max(cfg.Loops, 1)
-	s := &loopsServer{}
+	var s loopsServer
 	addr := cfg.Addr
 	for i := range n {
-		r, err := startLoop(cfg, serve, addr, n > 1)
+		r, err := startLoop(cfg, program, addr, n > 1)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("loop %d of %d: %w", i+1, n, err)
 		}
-		s.loops = append(s.loops, r)
+		s = append(s, r)
 		addr = r.addr // the next loops listen on the port the first one got
 	}
 	return s, nil
 }
 
-// loopsServer is the Server of ServeLoops.
-type loopsServer struct {
-	loops []*runningLoop // set by ServeLoops
-}
+// loopsServer is the Server of Start: its loops' Runs.
+type loopsServer []*Run
 
-// A runningLoop is one loop of a loopsServer and the goroutine running it.
-type runningLoop struct {
-	loop   *loop.Loop
-	server LoopServer
-	addr   string
-	ended  chan error // receives Run's result, once
-}
-
-// startLoop makes a loop and, on the goroutine that will run it, starts the
-// server; it returns once the server listens (or failed to).
-func startLoop(cfg Config, serve LoopServe, addr string, lockThread bool) (*runningLoop, error) {
-	r := &runningLoop{ended: make(chan error, 1)}
-	started := make(chan error, 1)
+// startLoop runs program on a goroutine of its own, locked to its thread
+// if there are several loops, and returns once the program serves (or
+// ended without).
+func startLoop(cfg Config, program Program, addr string, several bool) (*Run, error) {
+	r := &Run{Addr: addr, ReusePort: several, LoopOptions: cfg.Options(cfg.Backend, cfg.OnError),
+		hooks: cfg.Hooks, served: make(chan struct{}), ended: make(chan error, 1)}
 	go func() {
-		if lockThread {
+		if several {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
 		}
-		if err := r.start(cfg, serve, addr, lockThread); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		r.ended <- r.run()
+		r.ended <- program(r)
 	}()
-	if err := <-started; err != nil {
+	select {
+	case <-r.served:
+		return r, nil
+	case err := <-r.ended:
+		if err == nil {
+			err = errors.New("the program ended before it served")
+		}
 		return nil, err
 	}
-	return r, nil
-}
-
-// start makes the loop, with cfg's Hooks, and starts the server on it;
-// a server that runs coroutines has its hub handed to OnHub before the
-// loop runs.
-func (r *runningLoop) start(cfg Config, serve LoopServe, addr string, reusePort bool) error {
-	l, err := cfg.NewLoop(cfg.Backend, cfg.OnError)
-	if err != nil {
-		return err
-	}
-	srv, err := serve(l, addr, reusePort)
-	if err != nil {
-		l.Close()
-		return err
-	}
-	if hs, ok := srv.(hubServer); ok {
-		cfg.showHub(hs.Hub())
-	}
-	r.loop, r.server, r.addr = l, srv, srv.Addr()
-	return nil
-}
-
-// run runs the loop until it has nothing left to wait for, then closes it.
-func (r *runningLoop) run() error {
-	err := r.loop.Run()
-	if cerr := r.loop.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Addr returns the address the loops listen on.
-func (s *loopsServer) Addr() string {
-	if len(s.loops) == 0 {
-		return ""
-	}
-	return s.loops[0].addr
-}
+func (s loopsServer) Addr() string { return s[0].addr }
 
-// Close closes the server of each loop, from the loop's goroutine, and waits
-// for the loops to end.
-func (s *loopsServer) Close() error {
-	for _, r := range s.loops {
-		if err := r.loop.CallSoonThreadSafe(r.server.Close); err != nil {
+// Close stops the program of each loop, from the loop's goroutine, and
+// waits for the programs to end.
+func (s loopsServer) Close() error {
+	for _, r := range s {
+		if err := r.loop.CallSoonThreadSafe(r.stop); err != nil {
 			return err
 		}
 	}
 	var errs []error
-	for i, r := range s.loops {
+	for i, r := range s {
 		if err := r.wait(); err != nil {
 			errs = append(errs, fmt.Errorf("loop %d: %w", i+1, err))
 		}
@@ -150,9 +136,9 @@ func (s *loopsServer) Close() error {
 	return errors.Join(errs...)
 }
 
-// wait waits for the loop to end; if it does not within closeWait, it stops
-// it and says that something was left.
-func (r *runningLoop) wait() error {
+// wait waits for the program to end; if it does not within closeWait, it
+// stops the loop and says that something was left.
+func (r *Run) wait() error {
 	select {
 	case err := <-r.ended:
 		return err
@@ -161,4 +147,44 @@ func (r *runningLoop) wait() error {
 	r.loop.CallSoonThreadSafe(r.loop.Stop)
 	err := <-r.ended
 	return errors.Join(fmt.Errorf("the loop still had something to wait for %v after its server closed", closeWait), err)
+}
+
+// A LoopServer is a server on one loop, as ServeCallbacks, ServeProtocol
+// and ServeCoroutines start it. Its methods are called on the loop
+// goroutine.
+type LoopServer interface {
+	// Addr returns the address it listens on.
+	Addr() string
+	// Close stops listening and closes every connection, so that nothing
+	// is left for the loop to wait for and its Run returns.
+	Close()
+}
+
+// A LoopServe starts a server on l, listening on addr. It runs on l's
+// goroutine, before l runs. reusePort asks for a listener with
+// SO_REUSEPORT, which every loop of a server with Loops > 1 needs.
+type LoopServe func(l *loop.Loop, addr string, reusePort bool) (LoopServer, error)
+
+// ServeLoops is Start for a server written as a LoopServe rather than a
+// Program (the chat's styles, the tutorials' servers): the Program it runs
+// makes the loop, calls serve, and runs the loop. A server with a Hub
+// method (a CoroutinesServer) has its hub handed to OnHub.
+func ServeLoops(cfg Config, serve LoopServe) (Server, error) {
+	return Start(cfg, func(run *Run) error {
+		l, err := loop.New(run.LoopOptions...)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		srv, err := serve(l, run.Addr, run.ReusePort)
+		if err != nil {
+			return err
+		}
+		var hub *coroutines.Hub
+		if hs, ok := srv.(interface{ Hub() *coroutines.Hub }); ok {
+			hub = hs.Hub()
+		}
+		run.Serving(l, hub, netip.MustParseAddrPort(srv.Addr()), srv.Close)
+		return l.Run()
+	})
 }

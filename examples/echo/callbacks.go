@@ -7,12 +7,39 @@ import (
 )
 
 // StartCallbacks starts the echo server in the style of raw callbacks
-// (package callbacks): the loop calls a function when a connection comes,
-// another when data arrives, another when the peer has read enough.
+// (package callbacks) on cfg.Loops loops: serveCallbacks on each.
 func StartCallbacks(cfg examples.Config) (examples.Server, error) {
-	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		return examples.ServeCallbacks(l, addr, reusePort, echoCallbacks)
+	return examples.Start(cfg, serveCallbacks)
+}
+
+// serveCallbacks is the program on one loop: the loop calls a function when
+// a connection comes, another when data arrives, another when the peer has
+// read enough. It makes the loop, listens, tells the harness where and how
+// to stop, and runs the loop until stopped.
+func serveCallbacks(run *examples.Run) error {
+	l, err := loop.New(run.LoopOptions...)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	// A Listener's Close, like Node's server.close, leaves the connections
+	// open: stop ends them too, so it keeps them.
+	conns := make(map[*callbacks.Conn]struct{})
+	ln, err := callbacks.Listen(l, run.Addr, func(c *callbacks.Conn) {
+		conns[c] = struct{}{}
+		c.OnClose(func(error) { delete(conns, c) })
+		echoCallbacks(c)
+	}, callbacks.ReusePort(run.ReusePort))
+	if err != nil {
+		return err
+	}
+	run.Serving(l, nil, ln.Addr(), func() {
+		ln.Close()
+		for c := range conns {
+			c.Abort()
+		}
 	})
+	return l.Run()
 }
 
 // echoCallbacks sets the callbacks of one connection: each chunk read is
@@ -20,7 +47,7 @@ func StartCallbacks(cfg examples.Config) (examples.Server, error) {
 // reading pauses above highWater and resumes once the buffer has drained:
 // otherwise a client that sends without reading would fill the server's
 // memory.
-func echoCallbacks(c *callbacks.Conn) (onClose func(error)) {
+func echoCallbacks(c *callbacks.Conn) {
 	c.OnRead(func(data []byte, err error) {
 		if err != nil {
 			c.Close() // at the end of the stream, once the echo is written
@@ -36,5 +63,4 @@ func echoCallbacks(c *callbacks.Conn) (onClose func(error)) {
 			c.ResumeReading()
 		}
 	})
-	return nil
 }

@@ -9,29 +9,49 @@ import (
 )
 
 // StartCoroutines starts the echo server in the style of coroutines
-// (package coroutines): one coroutine per connection, whose Read and Write
-// read like blocking calls and park the coroutine until the loop finds the
-// socket ready. The code is the goroutines style's; the waiting is the
-// loop's.
+// (package coroutines) on cfg.Loops loops: serveCoroutines on each.
 func StartCoroutines(cfg examples.Config) (examples.Server, error) {
-	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		return examples.ServeCoroutines(l, addr, reusePort, echoCoroutines)
-	})
+	return examples.Start(cfg, serveCoroutines)
+}
+
+// serveCoroutines is the program on one loop: gevent's StreamServer, one
+// coroutine per connection, whose Read and Write read like blocking calls
+// and park the coroutine until the loop finds the socket ready. The code
+// is the goroutines style's; the waiting is the loop's. It makes the loop,
+// listens, tells the harness where and how to stop, and runs the loop
+// until stopped.
+func serveCoroutines(run *examples.Run) error {
+	l, err := loop.New(run.LoopOptions...)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	hub := coroutines.NewHub(l)
+	server, err := coroutines.NewStreamServer(hub, run.Addr, echoCoroutines, coroutines.ReusePort(run.ReusePort))
+	if err != nil {
+		return err
+	}
+	server.Start().SetName("acceptor")
+	// Close kills every handler: each one's blocking call returns
+	// coroutines.ErrKilled, and its connection is closed.
+	run.Serving(l, hub, server.Addr(), func() { server.Close() })
+	return l.Run()
 }
 
 // echoCoroutines serves one connection: it reads what has arrived and
-// writes it back, until the client closes or the connection fails.
-func echoCoroutines(ctx context.Context, conn *coroutines.Conn) {
+// writes it back, until the client closes or the connection fails. It
+// returns nil even then: a client that leaves is no error of the server's.
+func echoCoroutines(ctx context.Context, conn *coroutines.Conn) error {
 	buf := make([]byte, bufferSize)
 	for {
 		n, err := conn.Read(ctx, buf)
 		if n > 0 {
 			if _, err := conn.Write(ctx, buf[:n]); err != nil {
-				return
+				return nil
 			}
 		}
 		if err != nil {
-			return
+			return nil
 		}
 	}
 }

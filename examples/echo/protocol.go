@@ -1,18 +1,36 @@
 package echo
 
 import (
+	"github.com/loopkit/loopkit/callbacks"
 	"github.com/loopkit/loopkit/callbacks/protocol"
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
 )
 
 // StartProtocol starts the echo server in the style of protocol objects
-// (package protocol, asyncio's Protocol): one object per connection, whose
-// methods the transport calls.
+// (package protocol, asyncio's Protocol) on cfg.Loops loops: serveProtocol
+// on each.
 func StartProtocol(cfg examples.Config) (examples.Server, error) {
-	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		return examples.ServeProtocol(l, addr, reusePort, func() protocol.Protocol { return &echoProtocol{} })
-	})
+	return examples.Start(cfg, serveProtocol)
+}
+
+// serveProtocol is the program on one loop: one object per connection,
+// whose methods the transport calls. It makes the loop, listens, tells the
+// harness where and how to stop, and runs the loop until stopped.
+func serveProtocol(run *examples.Run) error {
+	l, err := loop.New(run.LoopOptions...)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	server, err := protocol.Serve(l, run.Addr, func() protocol.Protocol { return &echoProtocol{} }, callbacks.ReusePort(run.ReusePort))
+	if err != nil {
+		return err
+	}
+	// Abort, not Close: Close would wait to write to peers that may never
+	// read.
+	run.Serving(l, nil, server.Addr(), server.Abort)
+	return l.Run()
 }
 
 // echoProtocol is one connection. It also implements protocol.FlowControl:

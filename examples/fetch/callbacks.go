@@ -12,18 +12,21 @@ import (
 // FetchCallbacks fetches in the style of raw callbacks (package callbacks):
 // each URL is a chain of callbacks (connected, then read, then finish), and
 // the pool is a counter: the first Pool URLs start at once, and the callback
-// that finishes one URL starts the next.
+// that finishes one URL starts the next. It makes the loop, starts the
+// first URLs, and runs the loop until every URL is done.
 func FetchCallbacks(cfg Config, urls []string) []Result {
 	f := &callbacksFetch{cfg: cfg, urls: urls, results: make([]Result, len(urls))}
-	onLoop(cfg, func(l *loop.Loop) (after func()) {
-		f.loop = l
-		for range min(cfg.pool(), len(urls)) {
-			f.startNext()
-		}
-		return nil
-	})
-	unfinished(f.results, urls)
-	return f.results
+	l, err := loop.New(cfg.Options(cfg.Backend, cfg.OnError)...)
+	if err != nil {
+		return cfg.unfinished(f.results, urls, err)
+	}
+	defer l.Close()
+	cfg.Made(l, nil) // for the Hooks: trace draws the loop
+	f.loop = l
+	for range min(cfg.pool(), len(urls)) {
+		f.startNext()
+	}
+	return cfg.unfinished(f.results, urls, l.Run())
 }
 
 // callbacksFetch is one fetch of a list of URLs. Only the loop goroutine

@@ -20,22 +20,29 @@ import (
 // call would cross from a goroutine to the loop and back, and the talk's
 // point, that the code in the coroutine is the whole story, would be lost in
 // Transport's machinery.
+//
+// It makes the loop and its hub, spawns the coroutine of the fetch, and
+// runs the loop until every URL is done.
 func FetchCoroutines(cfg Config, urls []string) []Result {
 	results := make([]Result, len(urls))
-	onLoop(cfg, func(l *loop.Loop) (after func()) {
-		hub := cfg.NewHub(l) // coroutines.NewHub, handed to cfg.OnHub
-		hub.Spawn(func(ctx context.Context) error {
-			pool := coroutines.NewPool(cfg.pool())
-			got, err := coroutines.Map(ctx, pool, urls, func(ctx context.Context, url string) (Result, error) {
-				return getCoroutines(ctx, cfg, url), nil
-			})
-			copy(results, got)
-			return err
+	l, err := loop.New(cfg.Options(cfg.Backend, cfg.OnError)...)
+	if err != nil {
+		return cfg.unfinished(results, urls, err)
+	}
+	defer l.Close()
+	hub := coroutines.NewHub(l)
+	cfg.Made(l, hub) // for the Hooks: trace draws the loop and the hub
+	hub.Spawn(func(ctx context.Context) error {
+		pool := coroutines.NewPool(cfg.pool())
+		got, err := coroutines.Map(ctx, pool, urls, func(ctx context.Context, url string) (Result, error) {
+			return getCoroutines(ctx, cfg, url), nil
 		})
-		return func() { hub.Close() }
+		copy(results, got)
+		return err
 	})
-	unfinished(results, urls)
-	return results
+	err = l.Run()
+	hub.Close()
+	return cfg.unfinished(results, urls, err)
 }
 
 // getCoroutines fetches one URL: check it, connect, send the request, read

@@ -13,6 +13,7 @@
 package fetch
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/loopkit/loopkit/examples"
@@ -65,4 +66,19 @@ func (cfg Config) timeout() time.Duration {
 		return DefaultTimeout
 	}
 	return cfg.Timeout
+}
+
+// unfinished fills in the results a fetch left empty, which only a broken
+// loop leaves, and returns them: every URL gets a result, even then. err,
+// the loop's, if any, goes to OnError.
+func (cfg Config) unfinished(results []Result, urls []string, err error) []Result {
+	if err != nil {
+		examples.OrPrint(cfg.OnError)(err)
+	}
+	for i := range results {
+		if results[i].URL == "" {
+			results[i] = Result{URL: urls[i], Err: fmt.Errorf("fetch: %s: the loop ended before it was fetched", urls[i])}
+		}
+	}
+	return results
 }

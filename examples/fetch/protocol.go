@@ -11,18 +11,21 @@ import (
 // protocol): each URL is an httpGetProtocol, whose methods the transport
 // calls (made: send the request; data: collect; lost: parse), and the pool
 // is a counter, as in FetchCallbacks: the first Pool URLs start at once,
-// and each URL that finishes starts the next.
+// and each URL that finishes starts the next. It makes the loop, starts the
+// first URLs, and runs the loop until every URL is done.
 func FetchProtocol(cfg Config, urls []string) []Result {
 	f := &protocolFetch{cfg: cfg, urls: urls, results: make([]Result, len(urls))}
-	onLoop(cfg, func(l *loop.Loop) (after func()) {
-		f.loop = l
-		for range min(cfg.pool(), len(urls)) {
-			f.startNext()
-		}
-		return nil
-	})
-	unfinished(f.results, urls)
-	return f.results
+	l, err := loop.New(cfg.Options(cfg.Backend, cfg.OnError)...)
+	if err != nil {
+		return cfg.unfinished(f.results, urls, err)
+	}
+	defer l.Close()
+	cfg.Made(l, nil) // for the Hooks: trace draws the loop
+	f.loop = l
+	for range min(cfg.pool(), len(urls)) {
+		f.startNext()
+	}
+	return cfg.unfinished(f.results, urls, l.Run())
 }
 
 // protocolFetch is one fetch of a list of URLs. Only the loop goroutine

@@ -175,7 +175,9 @@ func (s *Stage) NewLoop() (*loop.Loop, error) {
 // NewHub makes the hub of the stage's loop, for a program that makes its
 // own (print_sum).
 func (s *Stage) NewHub(l *loop.Loop) *coroutines.Hub {
-	return s.Hooks().NewHub(l)
+	hub := coroutines.NewHub(l)
+	s.hubMade(hub)
+	return hub
 }
 
 // loopMade is the Hooks' OnLoop: the recorder reads the loop's state and
