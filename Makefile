@@ -74,9 +74,11 @@ reset:
 	if [ -z "$(S)" ] || [ -z "$$dir" ]; then echo "usage: make reset S=03"; exit 2; fi; \
 	git restore -- $$dir/exercise && echo "restored $$dir/exercise"
 
-## progress: one line per step: PASS, FAIL and the check to fix, or not started.
+## progress: one line per step: PASS, FAIL and the check to fix, or not started;
+## SEND=HOST:PORT NAME=you also sends them to the teacher's loopkit room (NAME: as typed
+## on the command line, not the environment's, which some systems set to the machine's name).
 progress:
-	@$(STEPCHECK) progress
+	@$(STEPCHECK) progress $(if $(SEND),-send $(SEND) $(if $(filter command line,$(origin NAME)),-name "$(NAME)"))
 
 ## doctor: is this machine ready for the workshop? (Go, open files, ports, -race)
 doctor:

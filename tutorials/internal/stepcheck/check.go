@@ -135,19 +135,21 @@ func (tu *tutorial) hintPointer(s manifest.Step, test, output string) string {
 
 // progress checks every written step against the student's code, in one
 // go test run, and prints one line each, as rustlings' list and xv6's make
-// grade do.
-func (tu *tutorial) progress() error {
+// grade do; then it sends them to the room, if there is one.
+func (tu *tutorial) progress(to room) error {
 	var pkgs []string
 	for _, s := range tu.m.Written() {
 		pkgs = append(pkgs, pkg(s))
 	}
 	r := goTestJSON(context.Background(), tu.module, nil, append([]string{"-count=1", "-timeout=5m"}, pkgs...)...)
 	prefix := modulePath(tu) + "/tutorials/"
+	var lines []string
 	for _, s := range tu.m.Steps {
 		line := progressLine(s, r, prefix+s.Dir)
 		fmt.Fprintf(tu.out, "%-18s %s\n", s.Dir, line)
+		lines = append(lines, line)
 	}
-	return nil
+	return to.send(to.report(tu.m.Steps, lines), tu.out)
 }
 
 // progressLine sums up one step of a progress run.

@@ -4,6 +4,7 @@
 //	make tutorials-check    stepcheck ci         CI: every step, skeleton and solution, mutants, smoke
 //	make check S=03         stepcheck check 03   a student's check of one step, with the hint to read
 //	make progress           stepcheck progress   one line per step: PASS, FAIL and where, or not started
+//	make progress SEND=HOST:PORT NAME=alice      the same, also sent to the teacher's loopkit room
 //	make hint S=03 H=2      stepcheck hint 03 2  print hints
 //	make doctor             stepcheck doctor     is this machine ready for the workshop?
 //
@@ -38,7 +39,7 @@ func main() {
 const usage = `usage:
   stepcheck ci                   check every written step both ways (CI)
   stepcheck check [-race] NN     check your exercise of step NN
-  stepcheck progress             one line per step
+  stepcheck progress [-send HOST:PORT] [-name NAME]  one line per step; -send: to loopkit room
   stepcheck hint NN [LEVEL|ANCHOR]
   stepcheck doctor               check this machine for the workshop
   stepcheck mutant NN NAME DIR   write the solution with mutant NAME applied into DIR
@@ -81,7 +82,17 @@ func run(args []string, out io.Writer) error {
 		}
 		return tu.check(flags.Arg(0), *race)
 	case "progress":
-		return tu.progress()
+		flags := flag.NewFlagSet("progress", flag.ContinueOnError)
+		send := flags.String("send", "", "also send the lines to loopkit room at this address")
+		name := flags.String("name", "", "the name the room shows (default: $USER)")
+		if err := flags.Parse(rest); err != nil {
+			return err
+		}
+		to, err := newRoom(*send, *name)
+		if err != nil {
+			return err
+		}
+		return tu.progress(to)
 	case "hint":
 		if len(rest) == 0 || len(rest) > 2 {
 			return fmt.Errorf("hint: which step? (make hint S=03 H=2)\n%s", usage)
