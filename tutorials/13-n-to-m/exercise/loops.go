@@ -6,7 +6,7 @@
 // worker processes, of Envoy, and of gnet's multicore mode, inside one Go
 // process: the seed talk's "n to m concurrency".
 //
-// The kit's own version is examples.ServeLoops, which `loopkit run
+// The kit's own version is examples.Start, which `loopkit run
 // --loops M` and `loopkit compare` use.
 package multiloop
 
