@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
+	"github.com/loopkit/loopkit/internal/lan"
 	"github.com/loopkit/loopkit/tutorials/internal/manifest"
 	"github.com/loopkit/loopkit/tutorials/internal/todo"
 )
@@ -112,12 +113,21 @@ func Main(run func(args []string, out io.Writer) error) {
 }
 
 // Listening tells the student where the server is, what it runs, and how
-// to stop it and try it:
+// to stop it and try it; for a server beyond loopback (-addr 0.0.0.0:7008),
+// how other machines join it, at each address of this one (package lan):
 //
-//	listening on 127.0.0.1:7003, the kit's loop on the exercise's poller. Ctrl-C stops.
+//	listening on 0.0.0.0:7003, the kit's loop on the exercise's poller. Ctrl-C stops.
 //	  try: go run ./tutorials/03-select -demo -addr 127.0.0.1:0
+//	  from another machine: go run ./cmd/loopkit join 192.168.1.20:7003
 func (r Run) Listening(addr any, what string) {
 	fmt.Fprintf(r.Out, "listening on %s, %s. Ctrl-C stops.\n  try: go run ./tutorials/%s -demo -addr 127.0.0.1:0\n", addr, what, r.step)
+	others, err := lan.Addrs(fmt.Sprint(addr))
+	if err != nil {
+		fmt.Fprintf(r.Out, "  (%v)\n", err)
+	}
+	for _, other := range others {
+		fmt.Fprintf(r.Out, "  from another machine: %s\n", Join(other))
+	}
 }
 
 // ListenError words a failure to listen on -addr, with its usual cause.
@@ -134,9 +144,9 @@ func (r Run) Report(err error) {
 
 // Join returns the command that talks to the server at addr by hand, the
 // job of nc or telnet, so that the tutorial needs neither:
-// "go run ./tutorials/internal/join 127.0.0.1:7008".
+// "go run ./cmd/loopkit join 127.0.0.1:7008".
 func Join(addr any) string {
-	return fmt.Sprint("go run ./tutorials/internal/join ", addr)
+	return fmt.Sprint("go run ./cmd/loopkit join ", addr)
 }
 
 // WaitInterrupt returns at the first Ctrl-C. A second one ends the program

@@ -160,3 +160,21 @@ func TestListenErrorNamesTheStep(t *testing.T) {
 		t.Errorf("ListenError = %q, want it to ask whether step 03 still runs", got)
 	}
 }
+
+// TestListeningSaysHowOtherMachinesJoin: a server on loopback is for this
+// machine only; one on another address is joined there.
+func TestListeningSaysHowOtherMachinesJoin(t *testing.T) {
+	const try = "  try: go run ./tutorials/08-toolkit -demo -addr 127.0.0.1:0\n"
+	tests := []struct{ addr, want string }{
+		{"127.0.0.1:7008", "listening on 127.0.0.1:7008, the chat. Ctrl-C stops.\n" + try},
+		{"10.0.0.5:7008", "listening on 10.0.0.5:7008, the chat. Ctrl-C stops.\n" + try +
+			"  from another machine: go run ./cmd/loopkit join 10.0.0.5:7008\n"},
+	}
+	for _, tt := range tests {
+		var out strings.Builder
+		Run{Out: &out, step: "08-toolkit"}.Listening(tt.addr, "the chat")
+		if diff := cmp.Diff(tt.want, out.String()); diff != "" {
+			t.Errorf("Listening(%s) (-want +got):\n%s", tt.addr, diff)
+		}
+	}
+}
