@@ -56,9 +56,9 @@
 // should have ended it, instead of go test's panic ten minutes later. The
 // bounds are generous, and the environment variable LOOPKIT_TIME_SCALE
 // multiplies them on a slow machine (LOOPKIT_TIME_SCALE=3). A panic is
-// recovered and reported for the one check it broke; a panic whose value
-// starts with "TODO(" (a skeleton's unfilled hole) is reported as "Wait is
-// not implemented yet".
+// recovered and reported for the one check it broke, with its stack; a
+// course words its skeletons' placeholder panics its own way ("Wait is not
+// implemented yet") with the option ExplainPanics.
 //
 // A failure says what was called, what came back, what was wanted and why,
 // with a go-cmp diff where a list is compared, what was registered, and the

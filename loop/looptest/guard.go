@@ -1,6 +1,7 @@
 package looptest
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -20,7 +21,6 @@ type callResult struct {
 	// set if the call panicked
 	panicked bool
 	value    any    // the panic value
-	todo     string // the value's "TODO(...)" tag, if it is a skeleton's panic
 	site     string // dir/file.go:line of the panic call
 	fn       string // the short name of the function that panicked: "Wait"
 	stack    []byte
@@ -34,8 +34,8 @@ type callResult struct {
 // caller must then leave alone whatever it uses.
 //
 // A panic in call is recovered and described, so that one unimplemented
-// method (a skeleton's panic("TODO(step03): ...")) fails one check, not the
-// whole test binary.
+// method (a skeleton's placeholder panic) fails one check, not the whole
+// test binary.
 //
 // The watchdog's timer is the one place looptest waits on a runtime timer
 // rather than on the poller under test: it must fire even when that poller
@@ -70,11 +70,7 @@ func guard(bound time.Duration, prepare func(), call func() (int, error)) callRe
 // function itself, while the panicking frames are still on the stack.
 func panicked(v any) callResult {
 	fn, site := panicSite()
-	r := callResult{panicked: true, value: v, fn: fn, site: site, stack: debug.Stack()}
-	if s, ok := v.(string); ok && strings.HasPrefix(s, "TODO(") {
-		r.todo = s
-	}
-	return r
+	return callResult{panicked: true, value: v, fn: fn, site: site, stack: debug.Stack()}
 }
 
 // panicSite returns the function that called panic, by its short name
@@ -114,21 +110,58 @@ func isClosure(s string) bool {
 }
 
 // describe says how a guarded call failed to return normally, or "" if it
-// did. call is what was called ("Wait(0)"), bound the watchdog's.
-func (r callResult) describe(call string, bound time.Duration) string {
+// did. call is what was called ("Wait(0)"), bound the watchdog's, explain
+// the ExplainPanics option's function, or nil.
+func (r callResult) describe(call string, bound time.Duration, explain Explainer) string {
 	switch {
 	case !r.returned:
 		return hung(call, bound, "")
-	case r.todo != "":
-		method, _, _ := strings.Cut(call, "(")
-		if method == "the check" {
-			method = r.fn // TestLoop guards whole checks: name the hole
-		}
-		return notImplemented(method, r.todo, r.site)
 	case r.panicked:
-		return fmt.Sprintf("%s panicked at %s: %v\n%s", call, r.site, r.value, r.stack)
+		return cmp.Or(r.explained(call, explain), fmt.Sprintf("%s panicked at %s: %v\n%s", call, r.site, r.value, r.stack))
 	}
 	return ""
+}
+
+// explained returns explain's words for the panic of a call, or "".
+func (r callResult) explained(call string, explain Explainer) string {
+	if !r.panicked || explain == nil {
+		return ""
+	}
+	method, _, _ := strings.Cut(call, "(")
+	if method == "the check" {
+		method = r.fn // TestLoop guards whole checks: name the function that panicked
+	}
+	return explain(r.value, method, r.site)
+}
+
+// An Explainer words a panic of the code under test: given the panic's
+// value, the method or function that panicked, by the name a student knows
+// it by ("Wait"), and where, as dir/file.go:line ("exercise/poller.go:41"),
+// it returns the sentence the check fails with, or "" to let looptest word
+// it ("Wait(0) panicked at exercise/poller.go:41: ...", then the stack).
+type Explainer func(value any, function, site string) string
+
+// An Option changes how TestPoller and TestLoop word their failures.
+type Option func(*options)
+
+type options struct {
+	explain Explainer
+}
+
+// ExplainPanics makes the checks word the panics of the code under test
+// with explain first. A course gives one to word the placeholder panics of
+// its skeletons ("Wait is not implemented yet"), which looptest does not
+// know.
+func ExplainPanics(explain Explainer) Option {
+	return func(o *options) { o.explain = explain }
+}
+
+func applyOptions(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
 }
 
 // hung words a call that did not return within bound. reason, if not "",
@@ -140,15 +173,4 @@ func hung(call string, bound time.Duration, reason string) string {
 	}
 	return fmt.Sprintf("%s did not return within %v%s\n  (The watchdog's bound is multiplied by LOOPKIT_TIME_SCALE. "+
 		"The call is abandoned; what it uses is left open.)", call, bound, reason)
-}
-
-// notImplemented words a skeleton's TODO panic: "Wait is not implemented
-// yet (TODO(step03) in exercise/poller.go:41)", then the TODO's own words.
-func notImplemented(method, todo, site string) string {
-	tag, rest, _ := strings.Cut(todo, ")") // tag is "TODO(step03", without its ")"
-	msg := fmt.Sprintf("%s is not implemented yet (%s) in %s)", method, tag, site)
-	if rest = strings.TrimLeft(rest, ": "); rest != "" {
-		msg += "\n  the TODO says: " + rest
-	}
-	return msg
 }

@@ -57,12 +57,12 @@ type Config struct {
 // ends by itself when nothing is left; a panic reaches OnError and the loop
 // goes on. Each check runs on a fresh loop under a watchdog, and closes the
 // loop and its fds when done.
-func TestLoop(t *testing.T, newLoop func(Config) (Loop, error)) {
+func TestLoop(t *testing.T, newLoop func(Config) (Loop, error), opts ...Option) {
 	backend := os.Getenv("LOOPKIT_BACKEND")
 	if backend == "" {
 		backend = loop.Backends()[0]
 	}
-	env := &loopEnv{newLoop: newLoop, backend: backend, scale: timeScale(t), dir: packageDir()}
+	env := &loopEnv{newLoop: newLoop, backend: backend, scale: timeScale(t), dir: packageDir(), explain: applyOptions(opts).explain}
 	failed := ""
 	for _, stage := range loopStages {
 		t.Run(stage.name, func(t *testing.T) {
@@ -133,6 +133,7 @@ type loopEnv struct {
 	backend string
 	scale   float64
 	dir     string
+	explain Explainer // ExplainPanics, or nil
 }
 
 // A loopCheck is one check's world: a fresh loop on a counting poller and a
@@ -167,7 +168,7 @@ func (e *loopEnv) run(t *testing.T, cc loopCheckCase) {
 		cc.check(c)
 		return 0, nil
 	})
-	if msg := r.describe("the check", c.bound); msg != "" {
+	if msg := r.describe("the check", c.bound, e.explain); msg != "" {
 		c.failf("%s", msg)
 	}
 	c.mu.Lock()

@@ -28,7 +28,7 @@ import (
 // with "finish stage N first". Run one stage or one check with -run, such
 // as -run 'TestPoller/2-Readiness/NotReadableWhenEmpty'. Bounds on time are
 // generous and multiplied by the environment variable LOOPKIT_TIME_SCALE.
-func TestPoller(t *testing.T, newPoller func() (loop.Poller, error)) {
+func TestPoller(t *testing.T, newPoller func() (loop.Poller, error), opts ...Option) {
 	scale := timeScale(t)
 	s := &pollerSuite{
 		newPoller: newPoller,
@@ -36,6 +36,7 @@ func TestPoller(t *testing.T, newPoller func() (loop.Poller, error)) {
 		scale:     scale,
 		bound:     scaled(5*time.Second, scale),
 		patience:  scaled(2*time.Second, scale),
+		explain:   applyOptions(opts).explain,
 	}
 	failed := ""
 	for _, stage := range pollerStages {

@@ -23,6 +23,7 @@ type pollerSuite struct {
 	scale     float64       // LOOPKIT_TIME_SCALE
 	bound     time.Duration // the watchdog's bound on a call, beyond its own timeout
 	patience  time.Duration // the timeout of a Wait that must find an fd ready
+	explain   Explainer     // ExplainPanics, or nil
 }
 
 // A pollerHarness is one check's view of a fresh poller. It makes the fds
@@ -70,10 +71,10 @@ func (h *pollerHarness) cleanup() {
 		case !r.returned:
 			h.t.Errorf("cleaning up: Close did not return within %v", h.s.bound)
 			return
-		case r.todo != "":
+		case r.explained("Close()", h.s.explain) != "":
 			// Stage 9 reports an unimplemented Close; here it is no news.
 		case r.panicked || r.err != nil:
-			h.t.Errorf("cleaning up: %s", cmp.Or(r.describe("Close()", h.s.bound), fmt.Sprintf("Close() = %v, want nil", r.err)))
+			h.t.Errorf("cleaning up: %s", cmp.Or(r.describe("Close()", h.s.bound, nil), fmt.Sprintf("Close() = %v, want nil", r.err)))
 		}
 	}
 	for fd := range h.open {
@@ -91,7 +92,7 @@ func (h *pollerHarness) call(name string, bound time.Duration, hangReason string
 		h.stuck = true
 		h.fatalf("%s", hung(name, bound, hangReason))
 	}
-	if msg := r.describe(name, bound); msg != "" {
+	if msg := r.describe(name, bound, h.s.explain); msg != "" {
 		h.fatalf("%s", msg)
 	}
 	return r

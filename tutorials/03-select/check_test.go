@@ -20,7 +20,7 @@ import (
 func TestPoller(t *testing.T) {
 	steptest.CheckLeaks(t)
 	defer hintOnFailure(t)
-	looptest.TestPoller(t, steptest.OwnPoller(steptest.Impl(t, impls)))
+	looptest.TestPoller(t, steptest.OwnPoller(steptest.Impl(t, impls)), looptest.ExplainPanics(todo.Explain))
 }
 
 // TestEchoServedByYourPoller runs the kit's loop on your poller and the

@@ -8,6 +8,7 @@ import (
 	"github.com/loopkit/loopkit/timers"
 	"github.com/loopkit/loopkit/tutorials/internal/loopecho"
 	"github.com/loopkit/loopkit/tutorials/internal/steptest"
+	"github.com/loopkit/loopkit/tutorials/internal/todo"
 )
 
 // The checks of step 04. go test ./tutorials/04-loop checks your loop;
@@ -34,7 +35,7 @@ func TestLoop(t *testing.T) {
 			return nil, err
 		}
 		return l, nil
-	})
+	}, looptest.ExplainPanics(todo.Explain))
 }
 
 // TestEchoOnYourLoop runs the echo server on your loop, and the echo
