@@ -106,7 +106,7 @@ func TestRunChatSaysHowToJoin(t *testing.T) {
 	}
 	want := []*regexp.Regexp{
 		regexp.MustCompile(`^loopkit: chat \(callbacks, \w+, 1 loop\(s\)\) listening on 127\.0\.0\.1:\d+$`),
-		regexp.MustCompile(`^To join, nc 127\.0\.0\.1 \d+ \(or telnet 127\.0\.0\.1 \d+\)\. Ctrl-C stops the server\.$`),
+		regexp.MustCompile(`^To join, loopkit join 127\.0\.0\.1:\d+\. Ctrl-C stops the server\.$`),
 	}
 	if len(lines) != 2 {
 		t.Fatalf("got %q, want two lines", lines)

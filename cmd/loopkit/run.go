@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/loopkit/loopkit/examples/echo"
 	"github.com/loopkit/loopkit/examples/fetch"
 	"github.com/loopkit/loopkit/internal/chatroom"
+	"github.com/loopkit/loopkit/internal/lan"
 	"github.com/loopkit/loopkit/internal/sock"
 	"github.com/loopkit/loopkit/loop"
 )
@@ -88,12 +88,12 @@ func parseRun(args []string, stderr io.Writer) (runOptions, error) {
 	fs := flag.NewFlagSet("loopkit run "+opts.program, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.style, "style", "callbacks", "the style: "+strings.Join(styleNames(opts.program), ", "))
-	fs.StringVar(&opts.backend, "backend", loop.Backends()[0], "the poller: "+strings.Join(loop.Backends(), ", "))
+	fs.StringVar(&opts.backend, "backend", loop.Backends()[0], "the poller of a loop style: "+strings.Join(loop.Backends(), ", "))
 	if opts.program == "fetch" {
 		fs.IntVar(&opts.pool, "pool", 20, "the most requests in flight")
 	} else {
 		fs.StringVar(&opts.addr, "addr", defaultAddrs[opts.program], "the address to listen on (port 0: any free port)")
-		fs.IntVar(&opts.loops, "loops", 1, "loops, each on its own thread, sharing the port (echo only)")
+		fs.IntVar(&opts.loops, "loops", 1, "loops of a loop style, each on its own thread, sharing the port (echo only)")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return opts, err
@@ -178,12 +178,18 @@ func announce(opts runOptions, addr string, stdout, stderr io.Writer) {
 	if ap, err := sock.ParseAddr(opts.addr); err == nil && !ap.Addr().IsLoopback() {
 		fmt.Fprintf(stderr, "loopkit: warning: %s is not a loopback address: other machines can connect\n", opts.addr)
 	}
-	host, port := splitHostPort(addr)
 	switch opts.program {
 	case "chat":
-		fmt.Fprintf(stdout, "To join, nc %s %s (or telnet %s %s). Ctrl-C stops the server.\n", host, port, host, port)
+		fmt.Fprintf(stdout, "To join, loopkit join %s. Ctrl-C stops the server.\n", addr)
 	case "echo":
-		fmt.Fprintf(stdout, "Try: nc %s %s  (every line comes back). Ctrl-C stops the server.\n", host, port)
+		fmt.Fprintf(stdout, "Try: loopkit join %s  (every line comes back). Ctrl-C stops the server.\n", addr)
+	}
+	others, err := lan.Addrs(addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit: %v\n", err)
+	}
+	for _, other := range others {
+		fmt.Fprintf(stdout, "From another machine: loopkit join %s\n", other)
 	}
 }
 
@@ -197,14 +203,6 @@ func how(opts runOptions) string {
 		return fmt.Sprintf("%s, %s", opts.style, opts.backend)
 	}
 	return fmt.Sprintf("%s, %s, %d loop(s)", opts.style, opts.backend, opts.loops)
-}
-
-func splitHostPort(addr string) (string, string) {
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		return addr, ""
-	}
-	return ap.Addr().String(), fmt.Sprint(ap.Port())
 }
 
 // runFetch fetches the URLs given, or, with none, runs the talk's example
