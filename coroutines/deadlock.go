@@ -61,19 +61,19 @@ func (e *DeadlockError) Is(target error) bool { return target == ErrDeadlock }
 // and the loop, having work again, goes on.
 func (h *Hub) exitCheck() error {
 	var stuck []*Coroutine
-	revived := false
+	interrupted := false
 	for _, co := range h.sorted() {
 		if co.state != parked || co.wakeQueued {
 			continue
 		}
 		if co.killed || co.parkCtx.Err() != nil {
 			co.interrupt()
-			revived = true
+			interrupted = true
 			continue
 		}
 		stuck = append(stuck, co)
 	}
-	if revived || len(stuck) == 0 {
+	if interrupted || len(stuck) == 0 {
 		return nil
 	}
 	e := &DeadlockError{}
