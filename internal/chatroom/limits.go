@@ -3,30 +3,59 @@ package chatroom
 import "time"
 
 // Limits are the bounds that keep one user from costing the server without
-// limit: in memory (line length, queue length), in people (users), and in
-// time (how long a dropped user's last line may take).
+// limit: in memory (line length, bytes waiting for a user), in people
+// (users), and in time (a name not given, a user who reads nothing).
 type Limits struct {
-	MaxLine   int           // bytes in a line, not counting "\n"; the rest of a longer line is cut off
-	MaxName   int           // bytes in a name
-	MaxUsers  int           // users in the room at once
-	MaxQueued int           // messages waiting in one user's queue; one more and the user is dropped
-	DropGrace time.Duration // how long a dropped user's writer may still write before the connection is closed
+	MaxLine  int // bytes in a line, not counting "\n"; the rest of a longer line is cut off
+	MaxName  int // bytes in a name
+	MaxUsers int // users in the room at once
+
+	// HighWater is the bytes waiting for one user (queued, or buffered by
+	// the connection) above which the room stops its senders: no line is
+	// read from anyone until that user has taken all but HighWater/4.
+	HighWater int
+	// DropGrace is how long a user above HighWater may take nothing before
+	// they are dropped, and then how long their last words may take before
+	// the connection is closed.
+	DropGrace time.Duration
+	// NameTimeout is how long a connection may take to give a name.
+	NameTimeout time.Duration
+
+	// MaxQueued is the talk's bound, in messages, of the simpler chats of
+	// the tutorials: one more and the user is dropped at once.
+	MaxQueued int
 }
 
-// DefaultLimits are the limits of `loopkit run chat`. A user costs at most
-// MaxQueued × (MaxName + MaxLine) bytes of queue, about half a megabyte, so
-// that 1000 users fit in half a gigabyte even if every one stops reading.
+// DefaultLimits are the limits of `loopkit run chat`.
 //
-// Discussion: the bound counts messages, as gevent's Queue(maxsize) and a
-// Go channel do, and it must leave room for bursts: the loop styles handle
-// every line of one read before any writer runs, so the lines that arrive
-// together (a paste) all land on every queue at once. IRC servers bound a
-// client's queue in bytes instead (a "sendq" of a few hundred kilobytes),
-// and limit how fast a client may send, which this server does not.
+// What a user costs: at most HighWater + 2 × MaxMessage bytes wait for them
+// (the room stops its senders on the message that crosses the mark, and
+// one more may be in the connection's hands), plus a "left" line for each
+// user who leaves meanwhile; their reader holds one read (64 KiB) and an
+// unfinished line. Before they have a name, one reply: the server stops
+// reading from a connection whose reply is not yet sent. So 1000 users
+// who all stop reading cost about 200 MB.
+//
+// Discussion: the bound is in bytes, as an IRC server's "sendq" is, because
+// a message in a queue may be 10 bytes or 4 KiB. Where IRC disconnects a
+// client past its sendq, this server makes the room wait: a reader who
+// reads, however slowly, gets every line, and the room goes at the pace of
+// its slowest reader (TCP's flow control, carried through the broadcast).
+// Only a reader who takes nothing for DropGrace is dropped, after which the
+// room goes on. The price: one user who stops reading stalls everyone for
+// DropGrace. HighWater and HighWater/4 are asyncio's marks of a transport's
+// write buffer (64 and 16 KiB).
+//
+// Joined users have no idle limit: most of a room listens most of the time.
 var DefaultLimits = Limits{
-	MaxLine:   1024,
-	MaxName:   32,
-	MaxUsers:  1000,
-	MaxQueued: 512,
-	DropGrace: 5 * time.Second,
+	MaxLine:     1024,
+	MaxName:     32,
+	MaxUsers:    1000,
+	HighWater:   64 << 10,
+	DropGrace:   5 * time.Second,
+	NameTimeout: 60 * time.Second,
+	MaxQueued:   512,
 }
+
+// LowWater returns the mark below which a user's backlog lets the room go on.
+func (l Limits) LowWater() int { return l.HighWater / 4 }

@@ -2,8 +2,10 @@ package chatroom
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -109,3 +111,27 @@ func (b *LineBuffer) ReadLine(r io.Reader) (string, error) {
 		}
 	}
 }
+
+// Escape returns line as it may reach other people's terminals: valid
+// UTF-8, each run of bytes that are not replaced by U+FFFD, and every control
+// character but tab (ESC, BEL, NUL, a lone CR, DEL, the C1 controls) shown
+// as \xNN, its code in hex, rather than removed, so that the others see
+// something was sent. Cost: O(len(line)); a line with nothing to escape is
+// returned as it is, without a copy.
+func Escape(line string) string {
+	if utf8.ValidString(line) && strings.IndexFunc(line, isControl) < 0 {
+		return line
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(line, string(utf8.RuneError)) {
+		if isControl(r) {
+			fmt.Fprintf(&b, `\x%02x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isControl reports whether r is a control character other than tab.
+func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }

@@ -93,3 +93,19 @@ func TestReadLinePassesErrorsOn(t *testing.T) {
 		t.Errorf("ReadLine = %v, want %v", err, io.ErrUnexpectedEOF)
 	}
 }
+
+func TestEscapeShowsControlsAndReplacesBadBytes(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{"plain text, déjà vu", "plain text, déjà vu"},
+		{"tab\tstays", "tab\tstays"},
+		{"\x1b[2Jclear", `\x1b[2Jclear`},
+		{"bell\a nul\x00 cr\r del\x7f", `bell\x07 nul\x00 cr\x0d del\x7f`},
+		{"csi\u009b", `csi\x9b`},
+		{"bad\xff\xfebytes", "bad\ufffdbytes"},
+	}
+	for _, tt := range tests {
+		if got := Escape(tt.line); got != tt.want {
+			t.Errorf("Escape(%q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+}

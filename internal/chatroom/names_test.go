@@ -24,6 +24,8 @@ func TestCheckName(t *testing.T) {
 		{"0123456789x", result{"", NameInvalid(10), false}},
 		{"eve\x1b[2J", result{"", NameInvalid(10), false}},
 		{"zoë", result{"zoë", "", true}},
+		{"bad\xffname", result{"", NameInvalid(10), false}},
+		{"csi\u009b", result{"", NameInvalid(10), false}},
 	}
 	for _, tt := range tests {
 		name, reply, ok := CheckName(tt.line, 10)

@@ -10,8 +10,10 @@ import (
 // the loop, a coroutines.Queue).
 type Member interface {
 	// Send puts msg on the user's queue and reports whether it fitted; it
-	// must not wait. false means the queue already holds
-	// Limits.MaxQueued messages.
+	// must not wait. false drops the user at once: the talk's chat returns
+	// it when the queue already holds Limits.MaxQueued messages. The kit's
+	// chats always return true, and call Full when the user's backlog
+	// passes Limits.HighWater.
 	Send(msg string) bool
 	// Drop disconnects a user who fell behind: their queue is discarded,
 	// TooSlow is written after what is being written now (waiting at most
@@ -28,18 +30,22 @@ var (
 
 // A Room is the talk's users dictionary and its broadcast: who is in the
 // chat, under which name, in the order they joined (so that a broadcast
-// visits them in a fixed order and a test can predict it).
+// visits them in a fixed order and a test can predict it); and, for the
+// kit's chats, who is too far behind, and which senders wait for them.
 //
 // A Room is not safe for concurrent use (see the package doc).
 type Room struct {
 	maxUsers int
 	members  map[string]Member
 	names    []string // the members' names in the order they joined
+
+	full    map[Member]bool // members whose backlog is above the high-water mark
+	waiting []func()        // the resumes of senders stopped by Wait, oldest first
 }
 
 // NewRoom returns an empty room for at most maxUsers users.
 func NewRoom(maxUsers int) *Room {
-	return &Room{maxUsers: maxUsers, members: make(map[string]Member)}
+	return &Room{maxUsers: maxUsers, members: make(map[string]Member), full: make(map[Member]bool)}
 }
 
 // Join adds m under name, after telling everyone already in the room that
@@ -60,8 +66,9 @@ func (r *Room) Join(name, ip string, m Member) error {
 	return nil
 }
 
-// Say sends line, from name, to every member, the sender included.
-func (r *Room) Say(name, line string) { r.broadcast(Message(name, line)) }
+// Say sends line, from name, to every member, the sender included, with
+// its control characters escaped (see Escape).
+func (r *Room) Say(name, line string) { r.broadcast(Message(name, Escape(line))) }
 
 // Leave removes m, if it is still the member called name (a user dropped
 // for being slow has already been removed, and another user may have taken
@@ -72,6 +79,21 @@ func (r *Room) Leave(name string, m Member) bool {
 	}
 	r.remove(name)
 	r.broadcast(Left(name))
+	r.wake()
+	return true
+}
+
+// Drop drops m, if it is still the member called name: it removes m, calls
+// m.Drop, and tells everyone left. It is for a member who took nothing of
+// their backlog for Limits.DropGrace. It reports whether m was there.
+func (r *Room) Drop(name string, m Member) bool {
+	if r.members[name] != m {
+		return false
+	}
+	r.remove(name)
+	m.Drop()
+	r.broadcast(Left(name))
+	r.wake()
 	return true
 }
 
@@ -101,6 +123,48 @@ func (r *Room) broadcast(msg string) {
 }
 
 func (r *Room) remove(name string) {
+	delete(r.full, r.members[name])
 	delete(r.members, name)
 	r.names = slices.DeleteFunc(r.names, func(n string) bool { return n == name })
+}
+
+// Flow control. A kit's chat never drops a member for what they have not
+// read yet: a member whose backlog passes the high-water mark calls Full,
+// and from then on the room is Congested: each sender checks Congested
+// before it says a line and, while it is, stops reading and calls Wait.
+// When the member has taken all but the low-water mark of their backlog,
+// it calls Drained, and once no member is full, the stopped senders are
+// resumed, the first stopped first. A member who takes nothing for
+// Limits.DropGrace is dropped (Drop), which ends their part in the
+// congestion too. So every byte a sender adds waits for the room's
+// slowest reader, as TCP makes a writer wait for its one reader.
+
+// Full records that m's backlog is above the high-water mark.
+func (r *Room) Full(m Member) { r.full[m] = true }
+
+// Congested reports whether a member's backlog is above the high-water
+// mark: then no one may Say until Wait resumes them.
+func (r *Room) Congested() bool { return len(r.full) > 0 }
+
+// Wait has resume called once the room is no longer congested. resume is
+// called by Drained, Leave or Drop, inside them, and once.
+func (r *Room) Wait(resume func()) { r.waiting = append(r.waiting, resume) }
+
+// Drained records that m's backlog is back at the low-water mark, and
+// resumes the senders waiting if no member is full any more.
+func (r *Room) Drained(m Member) {
+	if r.full[m] {
+		delete(r.full, m)
+		r.wake()
+	}
+}
+
+// wake resumes the waiting senders, in order, while the room is not
+// congested: a resumed sender that congests it again stops the rest.
+func (r *Room) wake() {
+	for len(r.full) == 0 && len(r.waiting) > 0 {
+		resume := r.waiting[0]
+		r.waiting = r.waiting[1:]
+		resume()
+	}
 }

@@ -112,6 +112,56 @@ func TestLeaveOfAReplacedMemberKeepsTheNewOne(t *testing.T) {
 	}
 }
 
+func TestRoomResumesWaitingSendersOnceNoMemberIsFull(t *testing.T) {
+	r := NewRoom(10)
+	a, b := &queue{max: 10}, &queue{max: 10}
+	mustJoin(t, r, "a", a)
+	mustJoin(t, r, "b", b)
+	var resumed []string
+	r.Full(a)
+	r.Full(b)
+	if !r.Congested() {
+		t.Fatal("Congested = false with two members full")
+	}
+	r.Wait(func() { resumed = append(resumed, "first") })
+	r.Wait(func() { resumed = append(resumed, "second") })
+	r.Drained(a)
+	if len(resumed) != 0 {
+		t.Errorf("resumed %v while b was still full", resumed)
+	}
+	r.Drop("b", b)
+	if diff := cmp.Diff([]string{"first", "second"}, resumed); diff != "" {
+		t.Errorf("resumed (-want +got):\n%s", diff)
+	}
+	if !b.dropped || r.Congested() {
+		t.Errorf("after Drop: dropped = %v, Congested = %v; want true, false", b.dropped, r.Congested())
+	}
+}
+
+func TestRoomStopsResumingWhenASenderCongestsItAgain(t *testing.T) {
+	r := NewRoom(10)
+	a := &queue{max: 10}
+	mustJoin(t, r, "a", a)
+	var resumed []string
+	r.Full(a)
+	r.Wait(func() { resumed = append(resumed, "first"); r.Full(a) })
+	r.Wait(func() { resumed = append(resumed, "second") })
+	r.Drained(a)
+	if diff := cmp.Diff([]string{"first"}, resumed); diff != "" {
+		t.Errorf("resumed (-want +got):\n%s", diff)
+	}
+}
+
+func TestSayEscapesControls(t *testing.T) {
+	r := NewRoom(10)
+	a := &queue{max: 10}
+	mustJoin(t, r, "a", a)
+	r.Say("a", "\x1b[2J")
+	if diff := cmp.Diff([]string{`a> \x1b[2J` + "\n"}, a.got); diff != "" {
+		t.Errorf("a got (-want +got):\n%s", diff)
+	}
+}
+
 func mustJoin(t *testing.T, r *Room, name string, m Member) {
 	t.Helper()
 	if err := r.Join(name, "127.0.0.1", m); err != nil {

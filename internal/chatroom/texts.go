@@ -14,8 +14,12 @@ const (
 	// Full answers a user who would be one too many; the connection is then
 	// closed.
 	Full = "## the chat is full, try again later.\n"
-	// TooSlow is the last line a user whose queue overflowed is sent.
+	// TooSlow is the last line a user who read nothing for too long is
+	// sent.
 	TooSlow = "## you were too slow and have been disconnected.\n"
+	// NameTimedOut is the last line a connection that gave no name in
+	// time is sent.
+	NameTimedOut = "\n## no name given in time, goodbye.\n"
 )
 
 // NameInvalid answers a name longer than max bytes or with characters that
