@@ -35,7 +35,7 @@ func (h Hooks) Options(backend string, onError func(error)) []loop.Option {
 // Made hands a loop the program made to OnLoop, and its hub, if not nil,
 // to OnHub. Call it on the loop's goroutine, before the loop runs.
 func (h Hooks) Made(l *loop.Loop, hub *coroutines.Hub) {
-	if h.OnLoop != nil && l != nil {
+	if h.OnLoop != nil {
 		h.OnLoop(l)
 	}
 	if h.OnHub != nil && hub != nil {

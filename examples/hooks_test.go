@@ -119,7 +119,12 @@ func ExampleHooks() {
 			},
 		},
 	}
-	srv, err := echo.StartCoroutines(cfg)
+	start, err := echo.Styles.Lookup("coroutines")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv, err := start(cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -89,6 +89,12 @@ func Start(cfg Config, program Program) (Server, error) {
 	return s, nil
 }
 
+// Loops returns a start function that runs program with Start: a loop
+// style's entry in a program's Styles.
+func Loops(program Program) func(Config) (Server, error) {
+	return func(cfg Config) (Server, error) { return Start(cfg, program) }
+}
+
 // loopsServer is the Server of Start: its loops' Runs.
 type loopsServer []*Run
 

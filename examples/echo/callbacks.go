@@ -6,16 +6,11 @@ import (
 	"github.com/loopkit/loopkit/loop"
 )
 
-// StartCallbacks starts the echo server in the style of raw callbacks
-// (package callbacks) on cfg.Loops loops: serveCallbacks on each.
-func StartCallbacks(cfg examples.Config) (examples.Server, error) {
-	return examples.Start(cfg, serveCallbacks)
-}
-
-// serveCallbacks is the program on one loop: the loop calls a function when
-// a connection comes, another when data arrives, another when the peer has
-// read enough. It makes the loop, listens, tells the harness where and how
-// to stop, and runs the loop until stopped.
+// serveCallbacks is the echo server in the style of raw callbacks (package
+// callbacks), on one loop: the loop calls a function when a connection
+// comes, another when data arrives, another when the peer has read enough.
+// It makes the loop, listens, tells the harness where and how to stop, and
+// runs the loop until stopped.
 func serveCallbacks(run *examples.Run) error {
 	l, err := loop.New(run.LoopOptions...)
 	if err != nil {

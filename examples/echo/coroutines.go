@@ -8,16 +8,11 @@ import (
 	"github.com/loopkit/loopkit/loop"
 )
 
-// StartCoroutines starts the echo server in the style of coroutines
-// (package coroutines) on cfg.Loops loops: serveCoroutines on each.
-func StartCoroutines(cfg examples.Config) (examples.Server, error) {
-	return examples.Start(cfg, serveCoroutines)
-}
-
-// serveCoroutines is the program on one loop: gevent's StreamServer, one
-// coroutine per connection, whose Read and Write read like blocking calls
-// and park the coroutine until the loop finds the socket ready. The code
-// is the goroutines style's; the waiting is the loop's. It makes the loop,
+// serveCoroutines is the echo server in the style of coroutines (package
+// coroutines), on one loop: gevent's StreamServer, one coroutine per
+// connection, whose Read and Write read like blocking calls and park the
+// coroutine until the loop finds the socket ready. The code is the
+// goroutines style's; the waiting is the loop's. It makes the loop,
 // listens, tells the harness where and how to stop, and runs the loop
 // until stopped.
 func serveCoroutines(run *examples.Run) error {

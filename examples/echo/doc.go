@@ -2,11 +2,12 @@
 // a client sends comes back to it, in order, on the same connection, until
 // the client closes its side; then the server closes too.
 //
-// Each style is one file with one start function (StartGoroutines,
-// StartCallbacks, StartProtocol, StartCoroutines), registered in Styles.
-// Read goroutines.go first: it is the program as Go's net package writes
-// it, a goroutine per connection that reads and writes back. The other files
-// write the same program on a loopkit loop; compare them two by two with
+// Each style is one file, registered in Styles: StartGoroutines, and the
+// programs serveCallbacks, serveProtocol and serveCoroutines, which
+// examples.Loops runs on each loop. Read goroutines.go first: it is the
+// program as Go's net package writes it, a goroutine per connection that
+// reads and writes back. The other files write the same program on a
+// loopkit loop, whole, from loop.New to Run; compare them two by two with
 // diff. echotest.Run is the behaviour every one of them passes, on every
 // backend.
 package echo
@@ -19,9 +20,9 @@ type Start func(cfg examples.Config) (examples.Server, error)
 // Styles lists the echo server in every style.
 var Styles = examples.Styles[Start]{
 	{Name: "goroutines", Start: StartGoroutines},
-	{Name: "callbacks", Start: StartCallbacks},
-	{Name: "protocol", Start: StartProtocol},
-	{Name: "coroutines", Start: StartCoroutines},
+	{Name: "callbacks", Start: examples.Loops(serveCallbacks)},
+	{Name: "protocol", Start: examples.Loops(serveProtocol)},
+	{Name: "coroutines", Start: examples.Loops(serveCoroutines)},
 }
 
 // bufferSize is how much one read may take. 32 KiB as the anchor servers of

@@ -7,16 +7,11 @@ import (
 	"github.com/loopkit/loopkit/loop"
 )
 
-// StartProtocol starts the echo server in the style of protocol objects
-// (package protocol, asyncio's Protocol) on cfg.Loops loops: serveProtocol
-// on each.
-func StartProtocol(cfg examples.Config) (examples.Server, error) {
-	return examples.Start(cfg, serveProtocol)
-}
-
-// serveProtocol is the program on one loop: one object per connection,
-// whose methods the transport calls. It makes the loop, listens, tells the
-// harness where and how to stop, and runs the loop until stopped.
+// serveProtocol is the echo server in the style of protocol objects
+// (package protocol, asyncio's Protocol), on one loop: one object per
+// connection, whose methods the transport calls. It makes the loop,
+// listens, tells the harness where and how to stop, and runs the loop
+// until stopped.
 func serveProtocol(run *examples.Run) error {
 	l, err := loop.New(run.LoopOptions...)
 	if err != nil {
