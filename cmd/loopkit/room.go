@@ -147,8 +147,9 @@ func isTerminal(w io.Writer) bool {
 }
 
 // The room's bounds. A report is at most maxSteps+1 lines of maxLine
-// bytes, and takes at most reportTime; at most maxReporting reports are
-// read at once, the others wait in the listener's backlog.
+// bytes, and takes at most reportTime (the room's patience); at most
+// maxReporting reports are read at once, the others wait in the listener's
+// backlog.
 const (
 	maxNameLen   = 24  // characters of a student's name
 	maxCheckLen  = 64  // characters of a check's name
@@ -162,10 +163,11 @@ const (
 // it.
 type room struct {
 	// set by newRoom
-	max    int       // students
-	out    io.Writer // where the table is drawn
-	clear  bool      // out is a terminal: clear it before each table
-	header string    // the lines above the table
+	max      int           // students
+	out      io.Writer     // where the table is drawn
+	clear    bool          // out is a terminal: clear it before each table
+	header   string        // the lines above the table
+	patience time.Duration // how long a report may take: reportTime
 
 	mu       sync.Mutex // guards students, and out: two tables never interleave
 	students map[string]report
@@ -185,18 +187,18 @@ type result struct {
 }
 
 func newRoom(students int, out io.Writer, clear bool, header string) *room {
-	return &room{max: students, out: out, clear: clear, header: header, students: map[string]report{}}
+	return &room{max: students, out: out, clear: clear, header: header, patience: reportTime, students: map[string]report{}}
 }
 
-// serve reads reports from ln until ln is closed, each on a goroutine of
-// its own, at most maxReporting at once.
-func (r *room) serve(ln net.Listener) error {
+// serve reads reports from ln, each on a goroutine of its own, at most
+// maxReporting at once, until ln is closed.
+func (r *room) serve(ln net.Listener) {
 	slots := make(chan struct{}, maxReporting)
 	for {
 		slots <- struct{}{}
 		conn, err := ln.Accept()
 		if err != nil {
-			return err
+			return
 		}
 		go func() {
 			r.handle(conn)
@@ -208,8 +210,11 @@ func (r *room) serve(ln net.Listener) error {
 // handle reads one report, records it, and answers one line.
 func (r *room) handle(conn net.Conn) {
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(reportTime))
+	conn.SetDeadline(time.Now().Add(r.patience))
 	rep, err := readReport(conn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		err = fmt.Errorf("no end of the report within %v (end it with Ctrl-D)", r.patience)
+	}
 	if err == nil {
 		err = r.record(rep)
 	}
@@ -217,15 +222,17 @@ func (r *room) handle(conn net.Conn) {
 		refuse(conn, err)
 		return
 	}
-	fmt.Fprintf(conn, "ok: %s, %d steps\n", rep.name, len(rep.steps))
+	fmt.Fprintf(conn, "ok: %s, steps reported: %d\n", rep.name, len(rep.steps))
 	r.draw()
 }
 
 // refuse answers err and closes the sending side, then reads what the
 // client still sends, up to a bound: closing a socket with unread data
 // sends a reset, which can destroy the error line before the client
-// reads it.
+// reads it. The answer has a second of its own: the report's time may be
+// what ran out.
 func refuse(conn net.Conn, err error) {
+	conn.SetDeadline(time.Now().Add(time.Second))
 	fmt.Fprintf(conn, "error: %v\n", err)
 	if tcp, ok := conn.(*net.TCPConn); ok {
 		tcp.CloseWrite()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,14 +19,21 @@ import (
 // returns the room and its address. The room stops when the test ends.
 func startRoom(t *testing.T, students int) (*room, string) {
 	t.Helper()
+	r := newRoom(students, io.Discard, false, "")
+	return r, serveRoom(t, r)
+}
+
+// serveRoom serves r on a loopback port until the test ends, and returns
+// the address.
+func serveRoom(t *testing.T, r *room) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := newRoom(students, io.Discard, false, "")
 	testutil.Go(t, func() error { r.serve(ln); return nil })
 	t.Cleanup(func() { ln.Close() })
-	return r, ln.Addr().String()
+	return ln.Addr().String()
 }
 
 // sendReport sends one report to the room at addr, as make progress SEND= does,
@@ -60,9 +68,9 @@ func (r *room) table() string {
 func TestRoomShowsEveryStudentsLatestReport(t *testing.T) {
 	r, addr := startRoom(t, 100)
 	reports := map[string]string{
-		"name alice\n00 PASS\n01 PASS\n02 FAIL TestEcho\n": "ok: alice, 3 steps\n",
-		"name bob\n00 PASS\n01 TODO\n":                     "ok: bob, 2 steps\n",
-		"name carol\n00 FAIL\n":                            "ok: carol, 1 steps\n",
+		"name alice\n00 PASS\n01 PASS\n02 FAIL TestEcho\n": "ok: alice, steps reported: 3\n",
+		"name bob\n00 PASS\n01 TODO\n":                     "ok: bob, steps reported: 2\n",
+		"name carol\n00 FAIL\n":                            "ok: carol, steps reported: 1\n",
 	}
 	var wg sync.WaitGroup
 	for report, want := range reports {
@@ -73,7 +81,7 @@ func TestRoomShowsEveryStudentsLatestReport(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := sendReport(t, addr, "name bob\n00 PASS\n01 PASS\n02 TODO\n"); got != "ok: bob, 3 steps\n" {
+	if got := sendReport(t, addr, "name bob\n00 PASS\n01 PASS\n02 TODO\n"); got != "ok: bob, steps reported: 3\n" {
 		t.Errorf("the room answered bob's second report with %q", got)
 	}
 	want := strings.Join([]string{
@@ -133,10 +141,10 @@ func everyStep() string {
 func TestRoomHoldsAtMostItsStudents(t *testing.T) {
 	_, addr := startRoom(t, 2)
 	for _, tt := range []struct{ report, want string }{
-		{"name alice\n00 PASS\n", "ok: alice, 1 steps\n"},
-		{"name bob\n00 PASS\n", "ok: bob, 1 steps\n"},
+		{"name alice\n00 PASS\n", "ok: alice, steps reported: 1\n"},
+		{"name bob\n00 PASS\n", "ok: bob, steps reported: 1\n"},
 		{"name carol\n00 PASS\n", "error: the room is full (2 students): ask the teacher\n"},
-		{"name alice\n00 PASS\n01 PASS\n", "ok: alice, 2 steps\n"},
+		{"name alice\n00 PASS\n01 PASS\n", "ok: alice, steps reported: 2\n"},
 	} {
 		if diff := cmp.Diff(tt.want, sendReport(t, addr, tt.report)); diff != "" {
 			t.Errorf("the room's answer to %q (-want +got):\n%s", tt.report, diff)
@@ -183,5 +191,28 @@ func TestRenderFitsAProjector(t *testing.T) {
 	}
 	if !strings.HasSuffix(lines[1], "00 TestPoller/TestPoller/TestPo…") {
 		t.Errorf("the first student's row does not end with the cut check:\n%s", lines[1])
+	}
+}
+
+// TestRoomRefusesAReportThatDoesNotEnd: a client that sends a name and
+// then nothing, without ending its report, is told so when the room's
+// patience runs out.
+func TestRoomRefusesAReportThatDoesNotEnd(t *testing.T) {
+	r := newRoom(100, io.Discard, false, "")
+	r.patience = 100 * time.Millisecond
+	addr := serveRoom(t, r)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(testutil.Deadline())
+	io.WriteString(conn, "name alice\n")
+	answer, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("error: no end of the report within 100ms (end it with Ctrl-D)\n", string(answer)); diff != "" {
+		t.Errorf("the room's answer (-want +got):\n%s", diff)
 	}
 }

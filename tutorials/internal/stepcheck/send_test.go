@@ -94,7 +94,7 @@ func fakeRoom(t *testing.T, answer string) (addr string, received func() string)
 }
 
 func TestSendPrintsTheRoomsAnswer(t *testing.T) {
-	addr, received := fakeRoom(t, "ok: alice, 1 steps\n")
+	addr, received := fakeRoom(t, "ok: alice, steps reported: 1\n")
 	var out strings.Builder
 	if err := (room{addr, "alice"}).send("name alice\n00 PASS\n", &out); err != nil {
 		t.Fatalf("send: %v", err)
@@ -102,7 +102,7 @@ func TestSendPrintsTheRoomsAnswer(t *testing.T) {
 	if diff := cmp.Diff("name alice\n00 PASS\n", received()); diff != "" {
 		t.Errorf("the room received (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff("sent to the room at "+addr+": ok: alice, 1 steps\n", out.String()); diff != "" {
+	if diff := cmp.Diff("sent to the room at "+addr+": ok: alice, steps reported: 1\n", out.String()); diff != "" {
 		t.Errorf("send printed (-want +got):\n%s", diff)
 	}
 }
