@@ -16,7 +16,7 @@ import (
 // loopkit room, on the teacher's machine, which shows every student's on
 // one screen. The zero room sends nothing.
 //
-// The wire format is loopkit room's (see its doc, cmd/loopkit/room.go): one
+// The wire format is loopkit room's (see roomCommand in cmd/loopkit): one
 // connection per report, a line "name NAME", then a line per written step,
 // "03 PASS", "03 FAIL TestPoller/2-Readiness" or "03 TODO" (not started),
 // then end of file; the room answers one line, "ok: ..." or "error: ...".
