@@ -27,11 +27,12 @@
 //
 // # How it is drawn
 //
-// WriteText draws the events for a terminal, WriteSVG for documents and
-// projectors: a lane (column) for the loop, one for each fd whose
-// callbacks run, one for each coroutine; arrows from the loop to the
-// callback it runs or the coroutine it resumes, and from a coroutine back
-// to the loop when it parks. The two differences between the styles of
+// WriteText draws the events for a terminal, SVGPages for documents and
+// projectors, in pages a screen of 1080 lines shows whole: a lane
+// (column) for the loop, one for each fd whose callbacks run, one for
+// each coroutine; arrows from the loop to the callback it runs or the
+// coroutine it resumes, and from a coroutine back to the loop when it
+// parks. The two differences between the styles of
 // the kit show at a glance: a callback runs on the loop's stack and
 // returns to it (one arrow, no way back), while a coroutine keeps its own
 // stack between a park and a resume (its lane stays, waiting).

@@ -4,61 +4,115 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"path/filepath"
 	"strings"
 )
 
-// WriteSVG draws events as the sequence diagram WriteText draws, as an SVG
-// image for documents and projectors: the same lanes and rows, with
+// SVGPages draws events as the sequence diagram WriteText draws, as SVG
+// images for documents and projectors: the same lanes and rows, with
 // coloured arrows (the loop calling an fd's waiter in blue, a resume in
 // green, a park or finish in orange, ready fds waking the loop dashed) and
-// every other iteration shaded. The output is the same, byte for byte, for
-// the same events.
+// every other iteration shaded. A run taller than size's page is cut into
+// pages, each a whole image that explains itself: the title with "page 2
+// of 5", the gutter's headings and the name of every lane that lives on
+// the page; a page starts at an iteration's poll where one is near. All
+// the pages of a run are the same size, so that they stay still as a
+// speaker moves from one to the next. The output is the same, byte for
+// byte, for the same events.
 //
 // Discussion: the SVG is written by hand, with fmt. A sequence diagram is
 // lines, circles and text at positions a grid computes, some seventy lines
 // of code that a student can read; a plotting library (the kit's charts
 // use gonum/plot) draws axes and series, not lanes, and an SVG package
 // would be a dependency that saves no more than fmt.Fprintf.
-func WriteSVG(w io.Writer, title string, events []Event) error {
-	d := layout(events)
-	g := newSVGGrid(d, title != "")
-	var b strings.Builder
-	g.open(&b, title)
-	g.shade(&b)
-	g.lanes(&b)
-	for i, r := range d.rows {
-		g.row(&b, i, r)
+func SVGPages(title string, events []Event, size Size) [][]byte {
+	g := newSVGGrid(layout(events), size, title != "" || size.page > 0)
+	var pages [][]byte
+	for p := range len(g.breaks) - 1 {
+		pages = append(pages, g.page(pageTitle(title, p+1, len(g.breaks)-1), g.breaks[p], g.breaks[p+1]))
 	}
-	b.WriteString("</svg>\n")
-	_, err := io.WriteString(w, b.String())
+	return pages
+}
+
+// WriteSVG draws events as one SVG image, however tall, with 12-pixel
+// text.
+func WriteSVG(w io.Writer, title string, events []Event) error {
+	_, err := w.Write(SVGPages(title, events, oneImage)[0])
 	return err
 }
 
-// Sizes, in pixels, for a 12-pixel monospace font.
-const (
-	svgChar    = 8  // a character's width, rounded up
-	svgRow     = 20 // a row's height
-	svgMargin  = 12
-	svgDot     = 4  // a mark's radius
-	svgLaneGap = 40 // from one lane to the next
-	svgSlant   = 35 // degrees: the lanes' names rise at this angle
+// PageFile names page p of n written to path: path itself if there is
+// one page, else "chat-1.svg", "chat-2.svg", ... for "chat.svg".
+func PageFile(path string, p, n int) string {
+	if n == 1 {
+		return path
+	}
+	ext := filepath.Ext(path)
+	return fmt.Sprintf("%s-%d%s", strings.TrimSuffix(path, ext), p, ext)
+}
+
+// A Size is how big SVGPages draws: the text, the rows and lanes around
+// it, and the tallest page. Document and Projector are the sizes there
+// are.
+type Size struct {
+	font    int     // the text's size, in pixels
+	char    int     // a character's width, rounded up: monospace is 0.6 of the size
+	row     int     // a row's height
+	laneGap int     // from one lane to the next: room for the slanted names
+	dot     int     // a mark's radius
+	line    float64 // an arrow's width
+	margin  int
+	page    int // the tallest page, in pixels; 0: one page, however tall
+}
+
+var (
+	// Document is for the docs, read on a screen: 14-pixel text on pages
+	// at most 1080 pixels tall, so that a page is seen whole, at the size
+	// it is drawn, on a screen of 1080 lines.
+	Document = Size{font: 14, char: 9, row: 22, laneGap: 40, dot: 4, line: 1.5, margin: 12, page: 1080}
+
+	// Projector is for a room: 24-pixel text on pages at most 1080 pixels
+	// tall, so that fitting a page to a 1920×1080 projector never shrinks
+	// the text; a row is then a thirtieth of the screen's height, about 6
+	// cm on a screen 2 m tall. The kit's widest diagram (chat, thirteen
+	// lanes) is about 1700 pixels wide at this size: any larger, and the
+	// width would shrink it.
+	Projector = Size{font: 24, char: 15, row: 36, laneGap: 56, dot: 7, line: 3, margin: 16, page: 1080}
+
+	// oneImage is the size of WriteSVG.
+	oneImage = Size{font: 12, char: 8, row: 20, laneGap: 40, dot: 4, line: 1.5, margin: 12}
 )
 
+// svgSlant is the angle, in degrees, at which the lanes' names rise.
+const svgSlant = 35
+
+// pageTitle is the title of page p of n: "chat, coroutines style (page 2
+// of 5)".
+func pageTitle(title string, p, n int) string {
+	if n == 1 {
+		return title
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s (page %d of %d)", title, p, n))
+}
+
 // An svgGrid places the diagram in pixels: the gutter (iteration, time),
-// the lanes' columns, then the text.
+// the lanes' columns, then the text. Every page of a run has the same
+// grid.
 type svgGrid struct {
 	d       diagram
-	top     int   // y where the lane names start; the first row is a row below
+	size    Size
+	top     int   // y where the lane names start; a page's first row is a row below
 	timeX   int   // x where the time column starts
 	x       []int // x of each lane's line
 	textX   int
 	width   int
-	height  int
 	classes []string // each lane's CSS class
+	breaks  []int    // the first row of each page, then the number of rows
+	height  int      // every page's: the fullest page's
 }
 
-func newSVGGrid(d diagram, titled bool) svgGrid {
-	g := svgGrid{d: d}
+func newSVGGrid(d diagram, size Size, titled bool) svgGrid {
+	g := svgGrid{d: d, size: size}
 	iterWidth, timeWidth, textWidth, nameWidth := len("iter"), len("time"), 0, 0
 	for _, r := range d.rows {
 		iterWidth = max(iterWidth, len(r.iteration))
@@ -71,67 +125,135 @@ func newSVGGrid(d diagram, titled bool) svgGrid {
 	// The names are written at svgSlant degrees, rising to the right:
 	// they need as much height as their width times the sine (about 0.6
 	// for 35 degrees), and the last one as much room on the right.
-	g.top = svgMargin + nameWidth*svgChar*6/10 + svgRow/2
+	g.top = size.margin + nameWidth*size.char*6/10 + size.row/2
 	if titled {
-		g.top += svgRow
+		g.top += size.row
 	}
-	g.timeX = svgMargin + (iterWidth+1)*svgChar
-	x := g.timeX + (timeWidth+2)*svgChar
+	g.timeX = size.margin + (iterWidth+1)*size.char
+	x := g.timeX + (timeWidth+2)*size.char
 	for _, l := range d.lanes {
 		g.x = append(g.x, x)
 		g.classes = append(g.classes, [...]string{"loop", "fd", "coroutine", "note"}[l.kind])
-		x += svgLaneGap
+		x += size.laneGap
 	}
 	g.textX = x
-	g.width = max(g.textX+textWidth*svgChar, g.x[len(g.x)-1]+nameWidth*svgChar*8/10) + svgMargin
-	g.height = g.rowY(len(d.rows)-1) + svgRow
+	g.width = max(g.textX+textWidth*size.char, g.x[len(g.x)-1]+nameWidth*size.char*8/10) + size.margin
+	g.breaks = g.pageBreaks()
+	fullest := 1
+	for p := range len(g.breaks) - 1 {
+		fullest = max(fullest, g.breaks[p+1]-g.breaks[p])
+	}
+	g.height = g.rowY(fullest-1) + size.row
 	return g
 }
 
-// rowY returns the y of row i's middle.
-func (g svgGrid) rowY(i int) int { return g.top + svgRow*(i+1) }
+// rowY returns the y of the middle of a page's row i.
+func (g svgGrid) rowY(i int) int { return g.top + g.size.row*(i+1) }
 
+// rowsPerPage is how many rows fit on a page below the lanes' names, or
+// all of them if pages have no limit.
+func (g svgGrid) rowsPerPage() int {
+	if g.size.page == 0 {
+		return max(len(g.d.rows), 1)
+	}
+	// rowY(n-1) + row <= page
+	return max((g.size.page-g.top)/g.size.row-1, 1)
+}
+
+// pageBreaks returns the first row of each page, then the number of rows.
+// There are as few pages as can be, they share the rows about equally,
+// and a page ends where an iteration begins if one begins near, so that
+// most pages start with an iteration's poll.
+func (g svgGrid) pageBreaks() []int {
+	n, most := len(g.d.rows), g.rowsPerPage()
+	breaks := []int{0}
+	for start := 0; n-start > most; {
+		pages := (n - start + most - 1) / most // still to draw
+		aim := (n - start + pages - 1) / pages
+		// Ending before n - (pages-1)*most would leave the rest one page more.
+		earliest := max(start+aim/2, n-(pages-1)*most-1)
+		start = g.iterationNear(start+aim, earliest, start+most)
+		breaks = append(breaks, start)
+	}
+	return append(breaks, n)
+}
+
+// iterationNear returns the row nearest aim, after lo and at most hi,
+// where an iteration begins; or aim, if none does.
+func (g svgGrid) iterationNear(aim, lo, hi int) int {
+	best := aim
+	for i := lo + 1; i <= hi; i++ {
+		if g.d.rows[i].iteration != "" && (g.d.rows[best].iteration == "" || abs(i-aim) < abs(best-aim)) {
+			best = i
+		}
+	}
+	return best
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// page draws rows lo to hi as one SVG image.
+func (g svgGrid) page(title string, lo, hi int) []byte {
+	var b strings.Builder
+	g.open(&b, title)
+	g.shade(&b, lo, hi)
+	g.lanes(&b, lo, hi)
+	for i := lo; i < hi; i++ {
+		g.row(&b, i-lo, g.continued(i, lo))
+	}
+	b.WriteString("</svg>\n")
+	return []byte(b.String())
+}
+
+// svgStyle is the style sheet, for a size's font and line.
 const svgStyle = `<style>
-text { font-family: monospace; font-size: 12px; fill: #222; }
-.title { font-size: 14px; font-weight: bold; }
+text { font-family: monospace; font-size: %dpx; fill: #222; }
+.title { font-size: %dpx; font-weight: bold; }
 .gutter { fill: #777; }
 .shade { fill: #f3f3f3; }
-.life { stroke-width: 1.5; }
+.life { stroke-width: %g; }
 .loop { stroke: #444; fill: #444; }
 .fd { stroke: #1f6fb2; fill: #1f6fb2; }
 .coroutine { stroke: #2e8b57; fill: #2e8b57; }
 .note { stroke: #8a6d3b; fill: #8a6d3b; }
 text.loop, text.fd, text.coroutine, text.note { stroke: none; font-weight: bold; }
-.call { stroke: #1f6fb2; stroke-width: 1.5; }
-.resume { stroke: #2e8b57; stroke-width: 1.5; }
-.park { stroke: #d2691e; stroke-width: 1.5; }
-.ready { stroke: #1f6fb2; stroke-width: 1; stroke-dasharray: 4 3; }
+.call { stroke: #1f6fb2; stroke-width: %[3]g; }
+.resume { stroke: #2e8b57; stroke-width: %[3]g; }
+.park { stroke: #d2691e; stroke-width: %[3]g; }
+.ready { stroke: #1f6fb2; stroke-width: %g; stroke-dasharray: %g %g; }
 </style>
 `
 
 // open writes the svg element, the style, one arrow head per colour, a
 // white background and the title.
 func (g svgGrid) open(b *strings.Builder, title string) {
-	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">`+"\n", g.width, g.height, g.width, g.height)
-	b.WriteString(svgStyle)
+	s, height := g.size, g.height
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d">`+"\n", g.width, height, g.width, height)
+	fmt.Fprintf(b, svgStyle, s.font, s.font+2, s.line, s.line*2/3, s.line*8/3, s.line*2)
 	b.WriteString("<defs>\n")
 	for _, c := range []struct{ class, colour string }{{"call", "#1f6fb2"}, {"resume", "#2e8b57"}, {"park", "#d2691e"}, {"ready", "#1f6fb2"}} {
 		fmt.Fprintf(b, `<marker id="head-%s" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n", c.class, c.colour)
 	}
 	b.WriteString("</defs>\n")
-	fmt.Fprintf(b, `<rect width="%d" height="%d" fill="white"/>`+"\n", g.width, g.height)
+	fmt.Fprintf(b, `<rect width="%d" height="%d" fill="white"/>`+"\n", g.width, height)
 	if title != "" {
-		fmt.Fprintf(b, `<text class="title" x="%d" y="%d">%s</text>`+"\n", svgMargin, svgMargin+svgRow/2+4, html.EscapeString(title))
+		fmt.Fprintf(b, `<text class="title" x="%d" y="%d">%s</text>`+"\n", s.margin, s.margin+s.row/2+g.baseline(), html.EscapeString(title))
 	}
 }
 
-// shade greys every other iteration, from its poll's row to the next.
-func (g svgGrid) shade(b *strings.Builder) {
+// baseline is how far below a row's middle its text's baseline lies, to
+// centre the text on the row.
+func (g svgGrid) baseline() int { return g.size.font / 3 }
+
+// shade greys every other iteration, from its poll's row to the next, on
+// the page of rows lo to hi.
+func (g svgGrid) shade(b *strings.Builder, lo, hi int) {
 	start, count := -1, 0
 	flush := func(end int) {
-		if start >= 0 && count%2 == 0 {
-			y := g.rowY(start) - svgRow/2
-			fmt.Fprintf(b, `<rect class="shade" x="0" y="%d" width="%d" height="%d"/>`+"\n", y, g.width, (end-start)*svgRow)
+		from, to := max(start, lo), min(end, hi)
+		if start >= 0 && count%2 == 0 && from < to {
+			y := g.rowY(from-lo) - g.size.row/2
+			fmt.Fprintf(b, `<rect class="shade" x="0" y="%d" width="%d" height="%d"/>`+"\n", y, g.width, (to-from)*g.size.row)
 		}
 	}
 	for i, r := range g.d.rows {
@@ -143,29 +265,52 @@ func (g svgGrid) shade(b *strings.Builder) {
 	flush(len(g.d.rows))
 }
 
-// lanes writes the gutter's headings, each lane's name and its line, from
-// its first row to its last.
-func (g svgGrid) lanes(b *strings.Builder) {
-	fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d" text-anchor="end">iter</text>`+"\n", g.timeX-svgChar, g.top+4)
-	fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d">time</text>`+"\n", g.timeX, g.top+4)
+// lanes writes the gutter's headings and, for each lane that lives on the
+// page of rows lo to hi, its name and its line, from its first row to its
+// last.
+func (g svgGrid) lanes(b *strings.Builder, lo, hi int) {
+	fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d" text-anchor="end">iter</text>`+"\n", g.timeX-g.size.char, g.top+g.baseline())
+	fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d">time</text>`+"\n", g.timeX, g.top+g.baseline())
 	for i, l := range g.d.lanes {
+		if l.first >= hi || l.last < lo {
+			continue
+		}
 		fmt.Fprintf(b, `<text class="%s" x="%d" y="%d" transform="rotate(-%d %d %d)">%s</text>`+"\n",
 			g.classes[i], g.x[i], g.top, svgSlant, g.x[i], g.top, html.EscapeString(l.name))
 		if l.first < 0 {
 			continue
 		}
-		fmt.Fprintf(b, `<line class="life %s" x1="%d" y1="%d" x2="%d" y2="%d"/>`+"\n", g.classes[i], g.x[i], g.rowY(l.first), g.x[i], g.rowY(l.last))
+		fmt.Fprintf(b, `<line class="life %s" x1="%d" y1="%d" x2="%d" y2="%d"/>`+"\n", g.classes[i], g.x[i], g.rowY(max(l.first, lo)-lo), g.x[i], g.rowY(min(l.last, hi-1)-lo))
 	}
 }
 
-// row writes row i: the gutter, the mark or arrow, and the text.
+// continued returns row i, the first of a page at lo, with the iteration
+// and the clock it continues in the gutter: a page that starts inside an
+// iteration still says which.
+func (g svgGrid) continued(i, lo int) row {
+	r := g.d.rows[i]
+	if i != lo {
+		return r
+	}
+	for j := i - 1; j >= 0 && (r.iteration == "" || r.at == ""); j-- {
+		if r.iteration == "" {
+			r.iteration = g.d.rows[j].iteration
+		}
+		if r.at == "" {
+			r.at = g.d.rows[j].at
+		}
+	}
+	return r
+}
+
+// row writes a page's row i: the gutter, the mark or arrow, and the text.
 func (g svgGrid) row(b *strings.Builder, i int, r row) {
 	y := g.rowY(i)
 	if r.iteration != "" {
-		fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d" text-anchor="end">%s</text>`+"\n", g.timeX-svgChar, y+4, r.iteration)
+		fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d" text-anchor="end">%s</text>`+"\n", g.timeX-g.size.char, y+g.baseline(), r.iteration)
 	}
 	if r.at != "" {
-		fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d">%s</text>`+"\n", g.timeX, y+4, r.at)
+		fmt.Fprintf(b, `<text class="gutter" x="%d" y="%d">%s</text>`+"\n", g.timeX, y+g.baseline(), r.at)
 	}
 	if r.arrow() {
 		g.arrow(b, y, r)
@@ -174,7 +319,7 @@ func (g svgGrid) row(b *strings.Builder, i int, r row) {
 	for _, d := range r.dots {
 		g.dot(b, d, y)
 	}
-	fmt.Fprintf(b, `<text x="%d" y="%d">%s</text>`+"\n", g.textX, y+4, html.EscapeString(r.text))
+	fmt.Fprintf(b, `<text x="%d" y="%d">%s</text>`+"\n", g.textX, y+g.baseline(), html.EscapeString(r.text))
 }
 
 // arrow writes the shaft from the tail lane to the head lane, its head
@@ -195,5 +340,5 @@ func (g svgGrid) arrow(b *strings.Builder, y int, r row) {
 
 // dot writes a mark on lane i's line.
 func (g svgGrid) dot(b *strings.Builder, i, y int) {
-	fmt.Fprintf(b, `<circle class="%s" cx="%d" cy="%d" r="%d"/>`+"\n", g.classes[i], g.x[i], y, svgDot)
+	fmt.Fprintf(b, `<circle class="%s" cx="%d" cy="%d" r="%d"/>`+"\n", g.classes[i], g.x[i], y, g.size.dot)
 }

@@ -51,3 +51,46 @@ func TestTraceListsTheScenarios(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceWritesSVGPages runs loopkit trace --svg, with and without
+// --projector, and checks the size and the name of the first page: a
+// diagram of one page is written to the file named, a longer one to
+// FILE-1.svg, FILE-2.svg, and so on.
+func TestTraceWritesSVGPages(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		firstPage string
+		font      string
+	}{
+		{"one page, for documents", []string{"print_sum"}, "d.svg", "font-size: 14px"},
+		{"pages, for a projector", []string{"echo", "--style", "coroutines", "--projector"}, "d-1.svg", "font-size: 24px"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"trace", "--svg", filepath.Join(dir, "d.svg")}, tt.args...)
+			if status := cli(args, &stdout, &stderr); status != 0 {
+				t.Fatalf("loopkit %s: status %d\n%s", strings.Join(args, " "), status, &stderr)
+			}
+			page, err := os.ReadFile(filepath.Join(dir, tt.firstPage))
+			if err != nil {
+				t.Fatalf("loopkit %s: %v", strings.Join(args, " "), err)
+			}
+			if !strings.Contains(string(page), tt.font) {
+				t.Errorf("loopkit %s: the first page has no %q", strings.Join(args, " "), tt.font)
+			}
+		})
+	}
+}
+
+func TestTraceProjectorWantsAnSVGFile(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if status := cli([]string{"trace", "echo", "--projector"}, &stdout, &stderr); status != 2 {
+		t.Errorf("loopkit trace echo --projector: status %d, want 2", status)
+	}
+	if !strings.Contains(stderr.String(), "--svg") {
+		t.Errorf("loopkit trace echo --projector says %q, want it to ask for --svg", &stderr)
+	}
+}
