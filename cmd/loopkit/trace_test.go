@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/trace/scenarios"
 )
 
 // TestTraceDrawsTheDiagramsOfTheDocs runs loopkit trace as a user would,
@@ -92,5 +95,44 @@ func TestTraceProjectorWantsAnSVGFile(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "--svg") {
 		t.Errorf("loopkit trace echo --projector says %q, want it to ask for --svg", &stderr)
+	}
+}
+
+// svgSize finds an SVG's width and height, on its first line.
+var svgSize = regexp.MustCompile(`^<svg [^>]*width="(\d+)" height="(\d+)"`)
+
+// TestTraceProjectorPagesFitTheScreen draws every scenario in every style
+// with --projector, and checks that every page fits a 1920x1080 screen as
+// drawn: a projector fitting it to the screen never shrinks its text.
+func TestTraceProjectorPagesFitTheScreen(t *testing.T) {
+	for _, sc := range scenarios.All() {
+		for _, style := range sc.Styles {
+			t.Run(sc.Name+"/"+style, func(t *testing.T) {
+				dir := t.TempDir()
+				var stdout, stderr bytes.Buffer
+				if status := cli([]string{"trace", sc.Name, "--style", style, "--projector", "--svg", filepath.Join(dir, "d.svg")}, &stdout, &stderr); status != 0 {
+					t.Fatalf("loopkit trace: status %d\n%s", status, &stderr)
+				}
+				pages, err := filepath.Glob(filepath.Join(dir, "d*.svg"))
+				if err != nil || len(pages) == 0 {
+					t.Fatalf("loopkit trace wrote no pages (%v)", err)
+				}
+				for _, path := range pages {
+					page, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					m := svgSize.FindSubmatch(page)
+					if m == nil {
+						t.Fatalf("%s does not start with an svg element with a width and a height", filepath.Base(path))
+					}
+					width, _ := strconv.Atoi(string(m[1]))
+					height, _ := strconv.Atoi(string(m[2]))
+					if width > 1920 || height > 1080 {
+						t.Errorf("%s is %dx%d, larger than 1920x1080", filepath.Base(path), width, height)
+					}
+				}
+			})
+		}
 	}
 }
