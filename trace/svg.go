@@ -21,8 +21,8 @@ import (
 // byte, for the same events.
 //
 // Discussion: the SVG is written by hand, with fmt. A sequence diagram is
-// lines, circles and text at positions a grid computes, some seventy lines
-// of code that a student can read; a plotting library (the kit's charts
+// lines, circles and text at positions a grid computes, in one file a
+// student can read; a plotting library (the kit's charts
 // use gonum/plot) draws axes and series, not lanes, and an SVG package
 // would be a dependency that saves no more than fmt.Fprintf.
 func SVGPages(title string, events []Event, size Size) [][]byte {
@@ -73,10 +73,10 @@ var (
 
 	// Projector is for a room: 24-pixel text on pages at most 1080 pixels
 	// tall, so that fitting a page to a 1920×1080 projector never shrinks
-	// the text; a row is then a thirtieth of the screen's height, about 6
-	// cm on a screen 2 m tall. The kit's widest diagram (chat, thirteen
-	// lanes) is about 1700 pixels wide at this size: any larger, and the
-	// width would shrink it.
+	// the text. A row is then a thirtieth of the screen's height: on a
+	// screen 2 m tall, capitals some 3 cm high. The kit's widest diagram
+	// (chat in coroutines, thirteen lanes) is 1660 pixels wide at this
+	// size: much larger, and fitting the width would shrink it.
 	Projector = Size{font: 24, char: 15, row: 36, laneGap: 56, dot: 7, line: 3, margin: 16, page: 1080}
 
 	// oneImage is the size of WriteSVG.
