@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 export LOOPKIT_TIME_SCALE ?= 1
 
 .PHONY: all test lint vet fmt-check staticcheck bench compare darwin-check prepare \
-	tutorials-check check hint reset progress doctor student-edition
+	tutorials-check check hint reset progress doctor student-edition release
 
 all: lint test
 
@@ -89,3 +89,8 @@ doctor:
 student-edition:
 	@if [ -z "$(DIR)" ]; then echo "usage: make student-edition DIR=../loopkit-student"; exit 2; fi
 	@$(GO) run ./tutorials/internal/edition $(DIR)
+
+## release: put step S's reference into the student edition in DIR, at the end of its block.
+release:
+	@if [ -z "$(S)" ] || [ -z "$(DIR)" ]; then echo "usage: make release S=03 DIR=../loopkit-student"; exit 2; fi
+	@$(GO) run ./tutorials/internal/edition -release $(S) $(DIR)

@@ -74,27 +74,23 @@ func TestWithoutReference(t *testing.T) {
 }
 
 func TestPlanLeavesOutTheAnswers(t *testing.T) {
-	module := t.TempDir()
-	files := map[string]string{
-		"go.mod":                                                 "module example.com/m\n",
-		"loop/loop.go":                                           "package loop\n",
-		"tutorials/01-blocking/solution/echo.go":                 "package blocking\n",
-		"tutorials/01-blocking/smoke_test.go":                    "package main\n",
-		"tutorials/02-threads/main.go":                           "package main\n\nimport blocking \"example.com/m/tutorials/01-blocking/solution\"\n",
-		"tutorials/03-select/impls.go":                           "package main\n\nimport (\n\texercise \"example.com/m/tutorials/03-select/exercise\"\n\tsolution \"example.com/m/tutorials/03-select/solution\"\n)\n\nvar impls = map[string]int{\"exercise\": exercise.N, \"solution\": solution.N}\n",
+	files := tree{}
+	for name, text := range map[string]string{
+		"go.mod":                                 "module example.com/m\n",
+		"loop/loop.go":                           "package loop\n",
+		"tutorials/01-blocking/solution/echo.go": "package blocking\n",
+		"tutorials/01-blocking/smoke_test.go":    "package main\n",
+		"tutorials/02-threads/main.go":           "package main\n\nimport blocking \"example.com/m/tutorials/01-blocking/solution\"\n",
+		"tutorials/03-select/impls.go": "package main\n\nimport (\n\texercise \"example.com/m/tutorials/03-select/exercise\"\n" +
+			"\tsolution \"example.com/m/tutorials/03-select/solution\"\n)\n\nvar impls = map[string]int{\"exercise\": exercise.N, \"solution\": solution.N}\n",
 		"tutorials/03-select/solution/poller.go":                 "package selectpoll\n",
 		"tutorials/03-select/smoke_test.go":                      "package main\n",
 		"tutorials/03-select/testdata/mutants/always-ready.diff": "--- a\n",
 		"tutorials/00-setup/smoke_test.go":                       "package main\n",
+	} {
+		files[name] = file{[]byte(text), 0o644}
 	}
-	var paths []string
-	for name, text := range files {
-		if err := writeFile(filepath.Join(module, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, name)
-	}
-	e, err := plan(module, paths)
+	e, err := plan(files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,9 +125,10 @@ func TestPlanLeavesOutTheAnswers(t *testing.T) {
 
 // TestStudentEdition writes the student edition of this repository and
 // works in it as a student would: it builds and vets, has no answers but
-// the one step 02 is built on, and make check (stepcheck check) reports
-// an unfinished exercise as unfinished, not as a build failure. It
-// compiles the kit afresh in a new directory: a minute on a slow machine.
+// the one step 02 is built on, make check (stepcheck check) reports an
+// unfinished exercise as unfinished, not as a build failure, and -ref
+// says there is no reference, until the teacher releases it. It compiles
+// the kit afresh in a new directory: a minute on a slow machine.
 func TestStudentEdition(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the edition compiles the whole kit again")
@@ -161,6 +158,15 @@ func TestStudentEdition(t *testing.T) {
 	if want := "the reference of step 03 is not in this edition"; !strings.Contains(out, want) {
 		t.Errorf("go run ./tutorials/03-select -ref in the edition does not say %q:\n%s", want, out)
 	}
+
+	// The end of block B: the teacher releases step 03's reference.
+	if err := releaseStep("03", dir, &report); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"tutorials/01-blocking/solution", "tutorials/03-select/solution"}, answers(t, dir)); diff != "" {
+		t.Errorf("solution/ and testdata/mutants/ directories after releasing step 03 (-want +got):\n%s", diff)
+	}
+	goCmd(t, dir, 0, "run", "./tutorials/03-select", "-ref", "-demo", "-addr", "127.0.0.1:0", "-clients", "2")
 }
 
 // answers lists the directories of dir named solution or mutants.

@@ -30,14 +30,13 @@ const (
 	smokeTests = "smoke tests of a reference's demo (smoke_test.go)"
 )
 
-// plan decides what the edition does with each of files, paths from the
-// module root.
-func plan(module string, files []string) (*edition, error) {
-	modPath, err := modulePath(module)
+// plan decides what the edition does with each of files.
+func plan(files tree) (*edition, error) {
+	modPath, err := modulePath(files)
 	if err != nil {
 		return nil, err
 	}
-	imports, err := referenceImports(module, modPath, files)
+	imports, err := referenceImports(files, modPath)
 	if err != nil {
 		return nil, err
 	}
@@ -51,12 +50,12 @@ func plan(module string, files []string) (*edition, error) {
 		}
 	}
 	withReference := map[string]bool{}
-	for _, f := range files {
+	for f := range files {
 		if step, rest := stepOf(f); strings.HasPrefix(rest, "solution/") {
 			withReference[step] = true
 		}
 	}
-	for _, f := range files {
+	for _, f := range slices.Sorted(maps.Keys(files)) {
 		step, rest := stepOf(f)
 		switch {
 		case step == "":
@@ -70,11 +69,7 @@ func plan(module string, files []string) (*edition, error) {
 		case rest == "smoke_test.go" && withReference[step]:
 			e.left[smokeTests] = append(e.left[smokeTests], f)
 		case slices.Contains(imports[f], step):
-			src, err := os.ReadFile(filepath.Join(module, f))
-			if err != nil {
-				return nil, err
-			}
-			if e.rewritten[f], err = withoutReference(f, src, modPath+"/tutorials/"+step); err != nil {
+			if e.rewritten[f], err = withoutReference(f, files[f].data, modPath+"/tutorials/"+step); err != nil {
 				return nil, err
 			}
 		default:
@@ -99,15 +94,15 @@ func stepOf(file string) (step, rest string) {
 
 // referenceImports returns, for each Go file that imports a step's
 // reference, the steps whose reference it imports.
-func referenceImports(module, modPath string, files []string) (map[string][]string, error) {
+func referenceImports(files tree, modPath string) (map[string][]string, error) {
 	prefix := modPath + "/tutorials/"
 	found := map[string][]string{}
 	fset := token.NewFileSet()
-	for _, f := range files {
+	for f, content := range files {
 		if !strings.HasSuffix(f, ".go") {
 			continue
 		}
-		file, err := parser.ParseFile(fset, filepath.Join(module, f), nil, parser.ImportsOnly)
+		file, err := parser.ParseFile(fset, f, content.data, parser.ImportsOnly)
 		if err != nil {
 			return nil, err
 		}
@@ -123,37 +118,24 @@ func referenceImports(module, modPath string, files []string) (map[string][]stri
 }
 
 // modulePath reads the module's path from its go.mod.
-func modulePath(module string) (string, error) {
-	data, err := os.ReadFile(filepath.Join(module, "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
+func modulePath(files tree) (string, error) {
+	for _, line := range strings.Split(string(files["go.mod"].data), "\n") {
 		if rest, ok := strings.CutPrefix(line, "module "); ok {
 			return strings.TrimSpace(rest), nil
 		}
 	}
-	return "", fmt.Errorf("%s/go.mod has no module line", module)
+	return "", fmt.Errorf("no go.mod with a module line at the root of the repository")
 }
 
-// write puts the edition's files into dir.
-func (e *edition) write(module, dir string) error {
+// write puts the edition of files into dir.
+func (e *edition) write(files tree, dir string) error {
 	for _, f := range e.copied {
-		src := filepath.Join(module, f)
-		data, err := os.ReadFile(src)
-		if err != nil {
-			return err
-		}
-		info, err := os.Stat(src)
-		if err != nil {
-			return err
-		}
-		if err := writeFile(filepath.Join(dir, f), data, info.Mode().Perm()); err != nil {
+		if err := writeFile(filepath.Join(dir, filepath.FromSlash(f)), files[f].data, files[f].mode); err != nil {
 			return err
 		}
 	}
 	for f, data := range e.rewritten {
-		if err := writeFile(filepath.Join(dir, f), data, 0o644); err != nil {
+		if err := writeFile(filepath.Join(dir, filepath.FromSlash(f)), data, files[f].mode); err != nil {
 			return err
 		}
 	}
