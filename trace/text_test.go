@@ -67,14 +67,14 @@ iter time  │  │  │  │  client
 	}
 }
 
-func TestWriteSVGIsTheSameDiagram(t *testing.T) {
-	var b strings.Builder
-	if err := WriteSVG(&b, "a <title>", drawn); err != nil {
-		t.Fatal(err)
+func TestSVGPagesDrawTheSameDiagram(t *testing.T) {
+	pages := SVGPages("a <title>", drawn, Document)
+	if len(pages) != 1 {
+		t.Fatalf("%d pages, want 1", len(pages))
 	}
-	svg := b.String()
+	svg := string(pages[0])
 	for _, want := range []string{
-		`<text class="title" x="12" y="26">a &lt;title&gt;</text>`, // escaped
+		`<text class="title" x="12" y="27">a &lt;title&gt;</text>`, // escaped
 		`>handler</text>`, `>client</text>`, // the lanes
 		`marker-end="url(#head-resume)"`, `marker-end="url(#head-park)"`, `marker-end="url(#head-ready)"`, `marker-end="url(#head-call)"`,
 		`>ready: conn#1:R listener:R</text>`, `>handler finishes: boom</text>`,
