@@ -44,7 +44,7 @@ var demoCommand = regexp.MustCompile(`^\$ go run \./tutorials/(\d\d-[a-z0-9-]+)(
 // the exercises are skeletons, and the room sees whatever comes out, so
 // each must end by itself and exit 0. It builds the programs first, and
 // runs them two at a time; each demo ends within seconds (all of them:
-// about 15s, building included, on two busy cores).
+// about 20s, building included, on two busy cores; the checkpoints, 12s).
 func TestWorkshopDemosExitZero(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds and runs a dozen programs")
