@@ -102,7 +102,7 @@ func newLoop(cfg config) (*Loop, error) {
 	}
 	if cfg.watchdog > 0 {
 		l.watchdog = &watchdog{threshold: cfg.watchdog, report: l.onError}
-		l.observer = teeObservers(cfg.observer, l.watchdog)
+		l.observer = Tee(cfg.observer, l.watchdog)
 	}
 	l.openLimit = openLimit()
 	if limiter, ok := l.poller.(FDLimiter); ok {

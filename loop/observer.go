@@ -86,38 +86,55 @@ func (c Callback) runtimeFunc() *runtime.Func {
 	return runtime.FuncForPC(reflect.ValueOf(c.Func).Pointer())
 }
 
-// teeObservers returns an observer that tells first, then second, or second
-// alone if first is nil: the loop tells both from one call site per step.
-func teeObservers(first, second Observer) Observer {
-	if first == nil {
-		return second
+// Tee returns an observer that passes every step on to each of observers,
+// in the order given: a loop takes one observer (WithObserver), and Tee lets
+// it have several, such as a trace.Recorder and a test's driver. The loop
+// itself tees its watchdog (WithWatchdog) after the user's observer. Nil
+// observers are skipped; with one left, Tee returns it, and with none, nil.
+func Tee(observers ...Observer) Observer {
+	var t tee
+	for _, o := range observers {
+		if o != nil {
+			t = append(t, o)
+		}
 	}
-	return tee{first, second}
+	switch len(t) {
+	case 0:
+		return nil
+	case 1:
+		return t[0]
+	}
+	return t
 }
 
-type tee struct{ first, second Observer }
+type tee []Observer
 
 func (t tee) IterationStarted(n uint64) {
-	t.first.IterationStarted(n)
-	t.second.IterationStarted(n)
+	for _, o := range t {
+		o.IterationStarted(n)
+	}
 }
 
 func (t tee) PollStarted(timeout time.Duration) {
-	t.first.PollStarted(timeout)
-	t.second.PollStarted(timeout)
+	for _, o := range t {
+		o.PollStarted(timeout)
+	}
 }
 
 func (t tee) PollReturned(ready []Event) {
-	t.first.PollReturned(ready)
-	t.second.PollReturned(ready)
+	for _, o := range t {
+		o.PollReturned(ready)
+	}
 }
 
 func (t tee) CallbackStarted(c Callback) {
-	t.first.CallbackStarted(c)
-	t.second.CallbackStarted(c)
+	for _, o := range t {
+		o.CallbackStarted(c)
+	}
 }
 
 func (t tee) CallbackReturned(c Callback) {
-	t.first.CallbackReturned(c)
-	t.second.CallbackReturned(c)
+	for _, o := range t {
+		o.CallbackReturned(c)
+	}
 }

@@ -17,7 +17,7 @@ const LoopLane = "loop"
 
 // A Recorder writes down what a loop and its coroutines do, as a list of
 // Events. It is a loop.Observer (give it to loop.WithObserver, alone or
-// with another observer through Tee) and a coroutines.Observer (give it to
+// with another observer through loop.Tee) and a coroutines.Observer (give it to
 // Hub.SetObserver); Attach then lets it read the loop's waiters and clock.
 //
 //	rec := trace.NewRecorder()

@@ -22,7 +22,7 @@ func newRecordedLoop(t *testing.T, backend string, rec *Recorder, others ...loop
 	t.Helper()
 	clock := timers.NewFake(epoch)
 	observers := append([]loop.Observer{rec}, others...)
-	l, _ := testutil.NewLoop(t, backend, loop.WithObserver(Tee(observers...)), loop.WithClock(clock))
+	l, _ := testutil.NewLoop(t, backend, loop.WithObserver(loop.Tee(observers...)), loop.WithClock(clock))
 	rec.Attach(l)
 	return l, clock
 }
@@ -104,7 +104,7 @@ func TestRecorderSeesCoroutinesResumeAndPark(t *testing.T) {
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		rec := NewRecorder()
 		clock := timers.NewFake(epoch)
-		l, _ := testutil.NewLoop(t, backend, loop.WithObserver(Tee(rec, advancer{clock: clock})), loop.WithClock(clock))
+		l, _ := testutil.NewLoop(t, backend, loop.WithObserver(loop.Tee(rec, advancer{clock: clock})), loop.WithClock(clock))
 		rec.Attach(l)
 		hub := coroutines.NewHub(l)
 		t.Cleanup(func() { hub.Close() })

@@ -159,7 +159,7 @@ func (s *Stage) Hooks() examples.Hooks {
 	return examples.Hooks{
 		LoopOptions: []loop.Option{
 			loop.WithClock(s.clock),
-			loop.WithObserver(trace.Tee(&pauser{s: s}, s.rec, &driver{s: s})),
+			loop.WithObserver(loop.Tee(&pauser{s: s}, s.rec, &driver{s: s})),
 		},
 		OnLoop: s.loopMade,
 		OnHub:  s.hubMade,

@@ -1,4 +1,4 @@
-package trace
+package loop_test
 
 import (
 	"fmt"
@@ -26,7 +26,7 @@ func (c calls) CallbackReturned(cb loop.Callback) { c.add("return %v", cb.Kind) 
 
 func TestTeeTellsEachObserverInTurn(t *testing.T) {
 	var log []string
-	o := Tee(calls{"a", &log}, nil, calls{"b", &log})
+	o := loop.Tee(calls{"a", &log}, nil, calls{"b", &log})
 	o.IterationStarted(1)
 	o.PollStarted(-1)
 	o.PollReturned(make([]loop.Event, 2))
@@ -41,5 +41,16 @@ func TestTeeTellsEachObserverInTurn(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, log); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
+	}
+}
+
+func TestTeeOfOneIsThatOne(t *testing.T) {
+	var log []string
+	one := calls{"a", &log}
+	if got := loop.Tee(nil, one, nil); got != loop.Observer(one) {
+		t.Errorf("Tee(nil, a, nil) = %#v, want a itself", got)
+	}
+	if got := loop.Tee(nil, nil); got != nil {
+		t.Errorf("Tee(nil, nil) = %#v, want nil: a loop without observers pays one nil check", got)
 	}
 }
