@@ -39,10 +39,11 @@ type Conn struct {
 	remote netip.AddrPort
 
 	// Owned by the loop goroutine and the coroutine it runs.
-	reader fdWaiter
-	writer fdWaiter
-	closed bool
-	net    *netConn // made by NetConn
+	reader  fdWaiter
+	writer  fdWaiter
+	drained bool // the last read was short: the socket had no more (see Read)
+	closed  bool
+	net     *netConn // made by NetConn
 }
 
 // newConn wraps fd, a connected non-blocking socket.
@@ -61,7 +62,27 @@ func newConn(l *loop.Loop, fd int, remote netip.AddrPort) *Conn {
 //
 // Read allocates nothing: each call is one read system call, and, when
 // there is nothing to read, one park on the Conn's reader waiter, which is
-// made once and kept between calls.
+// made once and kept between calls. After a short read (fewer bytes than
+// len(p)) the next Read parks first, without the read that would only find
+// EAGAIN: see "The read not made" below.
+//
+// # The read not made
+//
+// A read that returned less than it was given emptied the socket's receive
+// buffer, so the next read, made at once, nearly always fails with EAGAIN:
+// in an echo round trip (read, write, read) it is one system call in three.
+// So after a short read, Read parks before reading. That is safe because
+// readiness is level-triggered on every backend (see loop.Poller): whatever
+// is there when the coroutine parks, data, end of file or an error, makes
+// the next poll report the fd readable, and the coroutine reads then. A
+// guess that was wrong costs one trip through the loop, never a lost
+// wake-up. A full read (n == len(p)) guesses nothing: more may be there, and
+// Read tries at once, as it does after every wake-up.
+//
+// gevent and Go's net always try the read first. Go must: its netpoller is
+// edge-triggered, and it clears the fd's readiness before each read, so data
+// that came before the park would raise no new edge; the read is the only
+// way to find it.
 func (c *Conn) Read(ctx context.Context, p []byte) (int, error) {
 	co, err := current(ctx)
 	if err != nil {
@@ -69,19 +90,26 @@ func (c *Conn) Read(ctx context.Context, p []byte) (int, error) {
 	}
 	// It does, until it has data, an end of file or an error:
 	//   - give up if the Conn is closed or its read deadline passed;
-	//   - try the read system call;
-	//   - if nothing is there yet, park until the socket is readable.
+	//   - unless the last read was short, try the read system call;
+	//   - park until the socket is readable.
 	for {
 		if err := c.reader.check(); err != nil {
 			return 0, c.opError("read", err)
 		}
-		n, err := c.readOnce(p)
-		if !sock.WouldBlock(err) {
-			return n, c.opError("read", err)
+		if !c.drained {
+			n, err := c.readOnce(p)
+			if !sock.WouldBlock(err) {
+				c.drained = err == nil && n < len(p)
+				return n, c.opError("read", err)
+			}
 		}
-		if err := c.reader.wait(ctx, co); err != nil {
+		// A wait that fails after the read was skipped reads before it
+		// gives up, so that data already there still comes before the
+		// error, as it does when the read is made first.
+		if err := c.reader.wait(ctx, co); err != nil && !c.drained {
 			return 0, c.opError("read", err)
 		}
+		c.drained = false
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"net"
+	"net/netip"
 	"os"
 	"testing"
 	"time"
@@ -569,3 +571,98 @@ func TestConnWakesOncePerMessage(t *testing.T) {
 		}
 	})
 }
+
+// TestConnParksAfterShortRead checks the read not made (Conn.Read): after
+// a read that returned less than it was given, the next Read parks before
+// it reads, even with data waiting, and the poll wakes it at once; after a
+// full read, or with a cancelled context, it reads first. Whatever it
+// skipped, it loses nothing: data, end of file and the context's error all
+// come in order. The peer is a Unix socket pair, whose writes are in the
+// reader's buffer when they return, so "data waiting" is certain.
+func TestConnParksAfterShortRead(t *testing.T) {
+	type step struct {
+		send      string // the peer writes this first
+		closePeer bool   // then shuts down its sending half: end of file
+		cancel    bool   // Read gets a cancelled context
+		size      int    // Read's buffer
+	}
+	type result struct {
+		Got    string
+		Err    string
+		Parked bool
+	}
+	steps := []step{
+		{send: "ab", size: 10},               // first Read: reads at once
+		{send: "cd", size: 10},               // short before: parks, though "cd" waits
+		{send: "efgh", size: 2},              // short before: parks
+		{size: 2},                            // full before: reads "gh" at once
+		{send: "ij", size: 2},                // full before: reads at once
+		{send: "kl", cancel: true, size: 10}, // short before, cancelled: reads "kl" all the same
+		{cancel: true, size: 10},             // nothing there: the context's error
+		{send: "mn", closePeer: true, size: 10},
+		{size: 10}, // short before: parks, and the poll brings end of file
+	}
+	want := []result{
+		{Got: "ab"},
+		{Got: "cd", Parked: true},
+		{Got: "ef", Parked: true},
+		{Got: "gh"},
+		{Got: "ij"},
+		{Got: "kl"},
+		{Err: "context canceled"},
+		{Got: "mn"}, // the Read before failed: no guess
+		{Err: "EOF", Parked: true},
+	}
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newNetFixture(t, backend)
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, peer := newConn(f.loop, fds[0], netip.AddrPort{}), fds[1]
+		defer unix.Close(peer)
+		parks := &parkCounter{}
+		f.hub.SetObserver(parks)
+		var got []result
+		f.spawn("reader", func(ctx context.Context) error {
+			defer c.Close()
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			buf := make([]byte, 10)
+			for _, s := range steps {
+				if _, err := unix.Write(peer, []byte(s.send)); s.send != "" && err != nil {
+					return err
+				}
+				if s.closePeer {
+					unix.Shutdown(peer, unix.SHUT_WR)
+				}
+				readCtx := ctx
+				if s.cancel {
+					readCtx = cancelled
+				}
+				before := parks.parked
+				n, err := c.Read(readCtx, buf[:s.size])
+				r := result{Got: string(buf[:n]), Parked: parks.parked > before}
+				switch {
+				case errors.Is(err, context.Canceled):
+					r.Err = "context canceled" // without the address, which a socket pair lacks
+				case err != nil:
+					r.Err = err.Error()
+				}
+				got = append(got, r)
+			}
+			return nil
+		})
+		f.run(10 * time.Second)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("Reads (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// A parkCounter is a hub Observer that counts parks.
+type parkCounter struct{ parked int }
+
+func (p *parkCounter) Resumed(*Coroutine)         {}
+func (p *parkCounter) Parked(*Coroutine, string)  { p.parked++ }
+func (p *parkCounter) Finished(*Coroutine, error) {}
