@@ -246,28 +246,35 @@ func lineAt(lines []string, i int) string {
 // a into b, both the text of path; "" if they are equal. Diff then Apply
 // gives b back.
 func Diff(path, a, b string) string {
-	x, y := lines(a), lines(b)
-	ops := editScript(x, y)
+	ops := editScript(lines(a), lines(b))
 	var out strings.Builder
-	for start := 0; start < len(ops); {
+	for start := 0; start < len(ops); start++ {
 		if ops[start].kind == ' ' {
-			start++
 			continue
 		}
-		// A hunk: the changes from start on, with the context around
-		// them; two changes less than 2*context apart share one hunk.
-		end := start
-		for end < len(ops) && (ops[end].kind != ' ' || runOfContext(ops, end) <= 2*context && !onlyContextAfter(ops, end)) {
-			end++
-		}
+		end := hunkEnd(ops, start)
 		from, to := max(start-context, 0), min(end+context, len(ops))
 		writeHunk(&out, ops[from:to])
-		start = to
+		start = to - 1
 	}
 	if out.Len() == 0 {
 		return ""
 	}
 	return "--- a/" + path + "\n+++ b/" + path + "\n" + out.String()
+}
+
+// hunkEnd returns the end of the hunk whose first change is ops[start]:
+// just after its last change. Two changes with at most 2*context
+// unchanged lines between them share a hunk, as their contexts would
+// touch.
+func hunkEnd(ops []op, start int) int {
+	end := start
+	for i := start; i < len(ops) && i-end <= 2*context; i++ {
+		if ops[i].kind != ' ' {
+			end = i + 1
+		}
+	}
+	return end
 }
 
 // context is how many unchanged lines a hunk shows around a change.
@@ -315,17 +322,6 @@ func editScript(x, y []string) []op {
 	}
 	return ops
 }
-
-// runOfContext returns how many unchanged lines start at ops[i].
-func runOfContext(ops []op, i int) int {
-	n := 0
-	for i+n < len(ops) && ops[i+n].kind == ' ' {
-		n++
-	}
-	return n
-}
-
-func onlyContextAfter(ops []op, i int) bool { return i+runOfContext(ops, i) == len(ops) }
 
 // writeHunk writes ops as one hunk. A side with no lines starts, by the
 // format's convention, at the line before the hunk.
