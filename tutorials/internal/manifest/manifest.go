@@ -7,7 +7,10 @@
 //
 // steps.json plays the part of rustlings' info.toml and exercism's
 // config.json: it says, for each step, what must fail on the skeleton and
-// which known-wrong version (mutant) each check must catch.
+// which known-wrong version (mutant) each check must catch. A mutant is
+// stored as the patch it is, against the solution (patch.go), and its
+// header names the hint a student who makes its mistake is sent to: the
+// section of hints.md that quotes the check's message (HintFor).
 package manifest
 
 import (

@@ -2,6 +2,8 @@ package manifest_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -102,5 +104,30 @@ func TestParsePatchWantsAHeader(t *testing.T) {
 	p, err := manifest.ParsePatch("the mistake\nhint: x-h1\n\n" + body)
 	if err != nil || p.What != "the mistake" || p.Hint != "x-h1" || p.Changed() != 2 {
 		t.Errorf("ParsePatch = %+v, %v; want what, hint and 2 changed lines", p, err)
+	}
+}
+
+func TestApplyMutantNamesTheMutantAndTheHunk(t *testing.T) {
+	step := filepath.Join(t.TempDir(), "03-select")
+	base := numbered(10)
+	write := func(path, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(step, path)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(step, path), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("solution/x.go", text(base))
+	write("testdata/mutants/m.diff", "the mistake\nhint: x-h1\n\n"+manifest.Diff("solution/x.go", text(base), text(edit(base, 4, "five"))))
+	if _, files, err := manifest.ApplyMutant(step, "m"); err != nil || files["solution/x.go"] != text(edit(base, 4, "five")) {
+		t.Fatalf("ApplyMutant = %q, %v; want the edited file", files, err)
+	}
+	write("solution/x.go", text(edit(base, 3, "4, edited since")))
+	_, _, err := manifest.ApplyMutant(step, "m")
+	want := `mutant m (03-select/testdata/mutants/m.diff): solution/x.go: hunk 1 (-2,7) does not apply: line 4 is "4, edited since", the patch expects "4"`
+	if err == nil || err.Error() != want {
+		t.Errorf("ApplyMutant after the solution changed: %v, want %s", err, want)
 	}
 }

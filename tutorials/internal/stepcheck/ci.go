@@ -22,9 +22,10 @@ import (
 // there for it; each program runs; the files say what steps.json says.
 // Steps still planned are listed, not checked.
 //
-// Cost: one go vet, one test build per step, one race run of all the
-// solutions, one build of the programs; the rest runs compiled binaries,
-// which is cheap.
+// Cost: one go vet, one test build per step and one per mutant (mostly a
+// link: the build cache has the rest), one race run of all the solutions,
+// one build of the programs; the rest runs compiled binaries, which is
+// cheap.
 func (tu *tutorial) ci() error {
 	start := time.Now()
 	c := &ciRun{tu: tu, ctx: context.Background()}
