@@ -18,21 +18,28 @@ func StartCallbacks(cfg examples.Config, limits chatroom.Limits) (examples.Serve
 		return nil, errOneLoop
 	}
 	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		c := &callbacksChat{loop: l, limits: limits, room: chatroom.NewRoom(limits.MaxUsers)}
+		c := &callbacksChat{loop: l, limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(l.ReportError)}
 		return examples.ServeCallbacks(l, addr, reusePort, c.accept)
 	})
 }
 
 // callbacksChat is the server. Only the loop goroutine touches it: no lock.
 type callbacksChat struct {
-	loop   *loop.Loop
-	limits chatroom.Limits
-	room   *chatroom.Room
+	loop     *loop.Loop
+	limits   chatroom.Limits
+	room     *chatroom.Room
+	reporter *chatroom.Reporter
 }
 
 // callbacksUser is one user. Their reader is the read callback; their
 // writer is the chain of write-done callbacks, each of which hands what
 // was queued meanwhile to the connection in one write.
+//
+// Flow control: the user's backlog is what the queue holds plus what the
+// connection buffers. Past Limits.HighWater the user tells the room it is
+// full, and every sender stops reading (PauseReading) until the flush
+// callback sees the backlog down to the low-water mark. Before the user has
+// a name, their own reader stops while a reply to them is unsent.
 type callbacksUser struct {
 	chat  *callbacksChat
 	conn  *callbacks.Conn
@@ -40,34 +47,72 @@ type callbacksUser struct {
 	name  string // "" until the user has joined
 
 	queue   []string // messages the writer has not taken yet
+	queued  int      // bytes in queue
 	out     []byte   // what the writer hands to the connection, reused
 	writing bool     // a write is in flight: its done callback takes the queue next
 
-	dropped bool          // too slow: write TooSlow after the write in flight
-	grace   *timers.Timer // aborts a dropped user who does not read it in time
-	closed  bool          // the connection has closed
+	naming   *timers.Timer // closes a connection that gives no name in time
+	full     bool          // the room knows the backlog is above the high-water mark
+	stall    *timers.Timer // while full or dropped: drops or aborts a user who takes nothing
+	progress bool          // the connection flushed something since stall was set
+	dropped  bool          // too slow: write TooSlow after the write in flight
+	closed   bool          // the connection is closing or closed
 }
 
-// accept starts serving a connection: it asks for the name and sets the
-// read callback; the close callback it returns takes the user out.
+// accept starts serving a connection: it asks for the name, gives it
+// NameTimeout to come, and sets the read and flush callbacks; the close
+// callback it returns takes the user out.
 func (c *callbacksChat) accept(conn *callbacks.Conn) (onClose func(error)) {
 	u := &callbacksUser{chat: c, conn: conn, lines: chatroom.NewLineBuffer(c.limits.MaxLine)}
 	conn.Write([]byte(chatroom.Prompt), nil)
+	u.naming = c.loop.CallLater(c.limits.NameTimeout, u.nameTimedOut)
 	conn.OnRead(u.read)
+	conn.OnFlush(u.flushed)
 	return u.onClose
 }
 
 // read is the user's reader: it cuts what arrives into lines and handles
-// each, and at the end of the stream (or an error) takes the user out.
+// them, and at the end of the stream (or an error) takes the user out.
 func (u *callbacksUser) read(data []byte, err error) {
 	if err != nil {
 		u.leave()
 		return
 	}
 	u.lines.Write(data)
-	for line, ok := u.lines.Next(); ok && !u.closed; line, ok = u.lines.Next() {
+	u.handleLines()
+}
+
+// handleLines handles the lines received, until there are none left (then
+// it reads on) or it must wait (then it stops reading, and what is left
+// waits in the line buffer, at most one read's worth): for the room, or,
+// before the user has a name, for the reply to be sent.
+func (u *callbacksUser) handleLines() {
+	for !u.closed && !u.dropped {
+		if u.mustWait() {
+			u.conn.PauseReading()
+			return
+		}
+		line, ok := u.lines.Next()
+		if !ok {
+			u.conn.ResumeReading()
+			return
+		}
 		u.handle(line)
 	}
+}
+
+// mustWait reports whether the next line must wait: before a name, until
+// the reply is flushed (flushed resumes); after, until the room is no
+// longer congested (the room calls handleLines).
+func (u *callbacksUser) mustWait() bool {
+	switch {
+	case u.name == "":
+		return u.conn.Buffered() > 0
+	case u.chat.room.Congested():
+		u.chat.room.Wait(u.handleLines)
+		return true
+	}
+	return false
 }
 
 // handle takes one line: a name until the user has joined, then a message
@@ -83,11 +128,10 @@ func (u *callbacksUser) handle(line string) {
 		switch {
 		case err == nil:
 			u.name = name
+			u.naming.Cancel()
 			return
 		case errors.Is(err, chatroom.ErrFull):
-			u.conn.Write([]byte(chatroom.Full), nil)
-			u.conn.Close()
-			u.closed = true
+			u.sayLast(chatroom.Full)
 			return
 		}
 		reply = chatroom.NameTaken
@@ -95,22 +139,30 @@ func (u *callbacksUser) handle(line string) {
 	u.conn.Write([]byte(reply+chatroom.Prompt), nil)
 }
 
-// Send puts msg on the queue if there is room, and starts the writer if it
-// is idle.
+// nameTimedOut closes a connection that gave no name in time.
+func (u *callbacksUser) nameTimedOut() {
+	if u.name == "" && !u.closed {
+		u.sayLast(chatroom.NameTimedOut)
+	}
+}
+
+// Send puts msg on the queue, starts the writer if it is idle, and tells
+// the room if the backlog is now above the mark. It never refuses.
 func (u *callbacksUser) Send(msg string) bool {
-	if len(u.queue) >= u.chat.limits.MaxQueued {
-		return false
+	if u.closed {
+		return true // the connection is going: nothing to send it to
 	}
 	u.queue = append(u.queue, msg)
+	u.queued += len(msg)
 	u.write()
+	u.checkBacklog()
 	return true
 }
 
 // write hands everything queued to the connection in one write, unless a
 // write is in flight: then its done callback, written, calls write again.
 // So the queue holds what arrives while the peer is slow to take the
-// previous write, and it is the queue that fills when the user stops
-// reading.
+// previous write.
 func (u *callbacksUser) write() {
 	if u.writing || len(u.queue) == 0 || u.closed {
 		return
@@ -120,7 +172,7 @@ func (u *callbacksUser) write() {
 		u.out = append(u.out, msg...)
 	}
 	clear(u.queue)
-	u.queue = u.queue[:0]
+	u.queue, u.queued = u.queue[:0], 0
 	u.writing = true
 	u.conn.Write(u.out, u.written)
 }
@@ -131,26 +183,74 @@ func (u *callbacksUser) written(err error) {
 	switch {
 	case err != nil || u.closed:
 	case u.dropped:
-		u.sayTooSlow()
+		u.sayLast(chatroom.TooSlow)
 	default:
 		u.write()
+		u.checkBacklog()
 	}
 }
 
-// Drop discards the queue, stops reading, and writes TooSlow once the write
-// in flight is done, giving the user DropGrace to take it.
+// flushed is the connection's flush callback: the peer took something.
+// Before a name, an empty buffer lets the reader go on.
+func (u *callbacksUser) flushed(buffered int) {
+	u.progress = true
+	if u.name == "" && buffered == 0 {
+		u.handleLines()
+		return
+	}
+	u.checkBacklog()
+}
+
+// checkBacklog tells the room when the backlog crosses a mark: above
+// HighWater the user is full, and the stall timer starts; at the low-water
+// mark the user is drained, which may resume the senders.
+func (u *callbacksUser) checkBacklog() {
+	backlog := u.queued + u.conn.Buffered()
+	switch {
+	case !u.full && !u.dropped && backlog > u.chat.limits.HighWater:
+		u.full, u.progress = true, false
+		u.stall = u.chat.loop.CallLater(u.chat.limits.DropGrace, u.stalled)
+		u.chat.room.Full(u)
+	case u.full && backlog <= u.chat.limits.LowWater():
+		u.full = false
+		u.stall.Cancel()
+		u.chat.room.Drained(u)
+	}
+}
+
+// stalled runs DropGrace after the user became full, or was dropped, and
+// again each DropGrace while the peer takes something: a user who took
+// nothing is dropped, a dropped user who took nothing of the last words is
+// aborted.
+func (u *callbacksUser) stalled() {
+	switch {
+	case u.progress:
+		u.progress = false
+		u.stall = u.chat.loop.CallLater(u.chat.limits.DropGrace, u.stalled)
+	case u.dropped:
+		u.conn.Abort()
+	default:
+		u.chat.room.Drop(u.name, u)
+	}
+}
+
+// Drop discards the queue, stops reading (nothing more is said under the
+// user's name), and writes TooSlow once the write in flight is done, giving
+// the user DropGrace to take something, again and again, or be aborted.
 func (u *callbacksUser) Drop() {
-	u.dropped = true
-	u.queue = nil
+	u.dropped, u.full, u.progress = true, false, false
+	u.queue, u.queued = nil, 0
 	u.conn.OnRead(nil)
-	u.grace = u.chat.loop.CallLater(u.chat.limits.DropGrace, u.conn.Abort)
+	u.stall = u.chat.loop.CallLater(u.chat.limits.DropGrace, u.stalled)
 	if !u.writing {
-		u.sayTooSlow()
+		u.sayLast(chatroom.TooSlow)
 	}
 }
 
-func (u *callbacksUser) sayTooSlow() {
-	u.conn.Write([]byte(chatroom.TooSlow), nil)
+// sayLast writes the last words, and closes the connection once they are
+// written.
+func (u *callbacksUser) sayLast(words string) {
+	u.conn.Write([]byte(words), nil)
 	u.conn.Close()
 	u.closed = true
 }
@@ -173,13 +273,17 @@ func (u *callbacksUser) leave() {
 	u.closed = true
 }
 
-// onClose runs once the connection has closed, whatever closed it.
-func (u *callbacksUser) onClose(error) {
-	if u.grace != nil {
-		u.grace.Cancel()
+// onClose runs once the connection has closed, whatever closed it, and
+// reports a connection the server could not serve (such as an fd select
+// cannot watch), which would otherwise end without a word.
+func (u *callbacksUser) onClose(err error) {
+	u.naming.Cancel()
+	if u.stall != nil {
+		u.stall.Cancel()
 	}
 	u.closed = true
 	if u.name != "" {
 		u.chat.room.Leave(u.name, u)
 	}
+	u.chat.reporter.Report(u.chat.loop.Now(), u.conn.RemoteAddr().String(), err)
 }

@@ -10,15 +10,17 @@ import (
 	"github.com/loopkit/loopkit/internal/chatroom"
 )
 
-// TestChat runs the chat suite on every style, each loop style on every
-// backend.
+// TestChat runs the chat suite, the talk's cases and a real room's, on
+// every style, each loop style on every backend.
 func TestChat(t *testing.T) {
 	for _, style := range chat.Styles {
 		styletest.ForEachBackend(t, style.Name, func(t *testing.T, backend string) {
-			chattest.Run(t, func(t *testing.T, limits chatroom.Limits) string {
+			start := func(t *testing.T, limits chatroom.Limits) string {
 				cfg := styletest.Config(t, backend)
 				return styletest.Start(t, func() (examples.Server, error) { return style.Start(cfg, limits) })
-			})
+			}
+			chattest.Run(t, start)
+			chattest.RunRoom(t, start)
 		})
 	}
 }

@@ -3,6 +3,8 @@ package chat
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"time"
 
 	"github.com/loopkit/loopkit/coroutines"
@@ -20,7 +22,7 @@ func StartCoroutines(cfg examples.Config, limits chatroom.Limits) (examples.Serv
 		return nil, errOneLoop
 	}
 	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		c := &coroutinesChat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers)}
+		c := &coroutinesChat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(l.ReportError)}
 		return examples.ServeCoroutines(l, addr, reusePort, c.handle)
 	})
 }
@@ -29,82 +31,133 @@ func StartCoroutines(cfg examples.Config, limits chatroom.Limits) (examples.Serv
 // goroutine, one at a time, and switch only where they block: so the room
 // needs no lock.
 type coroutinesChat struct {
-	limits chatroom.Limits
-	room   *chatroom.Room
+	limits   chatroom.Limits
+	room     *chatroom.Room
+	reporter *chatroom.Reporter
 }
 
 // coroutinesUser is one user: the queue between their reader and writer.
+//
+// Flow control: the queue takes any number of messages, and the user's
+// backlog is the bytes in it and in the writer's hands. Past
+// Limits.HighWater the user tells the room, and every reader parks on its
+// resume Event before its next line, until the writer has brought the
+// backlog down to the low-water mark. While the user is full, the writer's
+// write has a deadline: a write that took nothing for DropGrace drops the
+// user. Before a name, the writes of the replies park the reader.
 type coroutinesUser struct {
-	conn  *coroutines.Conn
-	grace time.Duration
-	queue *coroutines.Queue[string] // closed when the user leaves or is dropped
+	chat   *coroutinesChat
+	conn   *coroutines.Conn
+	name   string                    // "" until the user has joined
+	queue  *coroutines.Queue[string] // closed when the user leaves or is dropped
+	queued int                       // bytes in queue and in the writer's hands
+	full   bool                      // the room knows queued is above the high-water mark
+	resume coroutines.Event          // set when the room lets a stopped reader go on
 
-	tooSlow bool // set by Drop before it closes queue
+	dropped bool // set by Drop before it closes queue: the reader stops, the writer writes TooSlow
 }
 
 // handle serves one connection: it asks for a name, then runs the user's
 // reader and writer until both have ended (the talk's joinall). If the
-// handler is killed (the server closes), so are they.
+// handler is killed (the server closes), so are they. A connection the
+// server could not serve (such as an fd select cannot watch) is reported.
 func (c *coroutinesChat) handle(ctx context.Context, conn *coroutines.Conn) {
 	lines := chatroom.NewLineBuffer(c.limits.MaxLine)
-	u := &coroutinesUser{conn: conn, grace: c.limits.DropGrace, queue: coroutines.NewQueue[string](c.limits.MaxQueued)}
-	name, err := c.readName(ctx, lines, u)
-	if err != nil {
+	u := &coroutinesUser{chat: c, conn: conn, queue: coroutines.NewQueue[string](0)}
+	if err := c.readName(ctx, lines, u); err != nil || u.name == "" {
+		c.report(ctx, u, err)
 		return
 	}
-	r := coroutines.Spawn(ctx, func(ctx context.Context) error { return c.read(ctx, name, lines, u) })
+	r := coroutines.Spawn(ctx, func(ctx context.Context) error { return c.read(ctx, lines, u) })
 	w := coroutines.Spawn(ctx, u.write)
 	defer coroutines.KillAll(r, w)
 	coroutines.JoinAll(ctx, r, w)
 }
 
-// readName asks for a name until the user gives one that is free, and
-// joins the user under it. A full room is an error: the user is told, and
-// the connection closed.
-func (c *coroutinesChat) readName(ctx context.Context, lines *chatroom.LineBuffer, u *coroutinesUser) (string, error) {
+// readName asks for a name until the user gives one that is free, within
+// NameTimeout, and joins the user under it. A full room or no name in time
+// leave u.name "": the user is told, and the connection closed.
+func (c *coroutinesChat) readName(ctx context.Context, lines *chatroom.LineBuffer, u *coroutinesUser) error {
 	ip := u.conn.RemoteAddr().Addr().String()
 	sock := u.conn.Bind(ctx)
+	u.conn.SetDeadline(time.Now().Add(c.limits.NameTimeout))
 	for {
 		if _, err := sock.Write([]byte(chatroom.Prompt)); err != nil {
-			return "", err
+			return err
 		}
 		line, err := lines.ReadLine(sock)
 		if err != nil {
-			return "", err
+			return c.sayLast(sock, chatroom.NameTimedOut, err)
 		}
 		name, reply, ok := chatroom.CheckName(line, c.limits.MaxName)
 		if ok {
 			err = c.room.Join(name, ip, u)
 			switch {
 			case err == nil:
-				return name, nil
+				u.name = name
+				return u.conn.SetDeadline(time.Time{})
 			case errors.Is(err, chatroom.ErrFull):
-				sock.Write([]byte(chatroom.Full))
-				return "", err
+				return c.sayLast(sock, chatroom.Full, nil)
 			}
 			reply = chatroom.NameTaken
 		}
 		if _, err := sock.Write([]byte(reply)); err != nil {
-			return "", err
+			return err
 		}
 	}
 }
 
-// read is the user's reader: it broadcasts each line the user sends, and
-// when the connection ends (or the writer closed it), takes the user out of
-// the room. Closing the queue then ends the writer, once it has written
-// what is queued.
-func (c *coroutinesChat) read(ctx context.Context, name string, lines *chatroom.LineBuffer, u *coroutinesUser) error {
+// sayLast writes words, if err is nil or a passed deadline, within
+// DropGrace, and returns the error it was given for any other.
+func (c *coroutinesChat) sayLast(sock net.Conn, words string, err error) error {
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	sock.SetWriteDeadline(time.Now().Add(c.limits.DropGrace))
+	sock.Write([]byte(words))
+	return nil
+}
+
+// report reports what ended a connection, unless the server is closing
+// (the handler was killed).
+func (c *coroutinesChat) report(ctx context.Context, u *coroutinesUser, err error) {
+	if ctx.Err() == nil {
+		c.reporter.Report(time.Now(), u.conn.RemoteAddr().String(), err)
+	}
+}
+
+// read is the user's reader: it broadcasts each line the user sends, each
+// once the room is not congested, and when the connection ends (or the
+// writer closed it), takes the user out of the room. Closing the queue then
+// ends the writer, once it has written what is queued. A dropped user's
+// reader stops at once: nothing more is said under their name.
+func (c *coroutinesChat) read(ctx context.Context, lines *chatroom.LineBuffer, u *coroutinesUser) error {
 	sock := u.conn.Bind(ctx)
-	for {
+	for !u.dropped {
 		line, err := lines.ReadLine(sock)
 		if err != nil {
+			c.report(ctx, u, err)
 			break
 		}
-		c.room.Say(name, line)
+		if err := u.waitForRoom(ctx); err != nil || u.dropped {
+			break
+		}
+		c.room.Say(u.name, line)
 	}
-	if c.room.Leave(name, u) {
+	if c.room.Leave(u.name, u) {
 		u.queue.Close()
+	}
+	return nil
+}
+
+// waitForRoom parks the reader while the room is congested.
+func (u *coroutinesUser) waitForRoom(ctx context.Context) error {
+	for u.chat.room.Congested() {
+		u.resume.Clear()
+		u.chat.room.Wait(u.resume.Set)
+		if err := u.resume.Wait(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -113,11 +166,10 @@ func (c *coroutinesChat) read(ctx context.Context, name string, lines *chatroom.
 // order, until the queue is closed; then the last words if the user was
 // dropped. It takes everything queued at once and writes it in one system
 // call: with 50 users, one line is 50 messages, and a write each would cost
-// 50 system calls. It closes the connection when it ends, which also ends a reader
-// still waiting for the user's next line.
+// 50 system calls. It closes the connection when it ends, which also ends a
+// reader still waiting for the user's next line.
 func (u *coroutinesUser) write(ctx context.Context) error {
 	defer u.conn.Close()
-	sock := u.conn.Bind(ctx)
 	var out []byte
 	for {
 		msg, err := u.queue.Get(ctx)
@@ -128,26 +180,71 @@ func (u *coroutinesUser) write(ctx context.Context) error {
 		for more, ok := u.queue.TryGet(); ok; more, ok = u.queue.TryGet() {
 			out = append(out, more...) // and what else is queued: one write for all
 		}
-		if _, err := sock.Write(out); err != nil {
+		if err := u.writeOut(ctx, out); err != nil {
 			return nil
 		}
+		u.queued -= len(out)
+		u.checkBacklog()
 	}
-	if u.tooSlow {
-		sock.Write([]byte(chatroom.TooSlow))
+	if u.dropped {
+		u.writeOut(ctx, []byte(chatroom.TooSlow))
 	}
 	return nil
 }
 
-// Send puts msg on the queue if there is room, without waiting.
-func (u *coroutinesUser) Send(msg string) bool { return u.queue.TryPut(msg) }
+// writeOut writes p. While the user is full, the write has a deadline (see
+// checkBacklog): past it, a peer that took something gets another
+// DropGrace, and one that took nothing is dropped, and gets one more
+// DropGrace for the rest of p and the last words.
+func (u *coroutinesUser) writeOut(ctx context.Context, p []byte) error {
+	for {
+		n, err := u.conn.Write(ctx, p)
+		p = p[n:]
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, os.ErrDeadlineExceeded) || u.dropped:
+			return err
+		case n == 0:
+			u.chat.room.Drop(u.name, u)
+		default:
+			u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
+		}
+	}
+}
+
+// Send puts msg on the queue, without waiting, and tells the room if the
+// backlog is now above the mark. It never refuses.
+func (u *coroutinesUser) Send(msg string) bool {
+	if u.queue.TryPut(msg) {
+		u.queued += len(msg)
+		u.checkBacklog()
+	}
+	return true
+}
+
+// checkBacklog tells the room when the backlog crosses a mark: above
+// HighWater the user is full, and the writer's write gets a deadline; at
+// the low-water mark the user is drained, which may resume the senders.
+func (u *coroutinesUser) checkBacklog() {
+	switch {
+	case !u.full && !u.dropped && u.queued > u.chat.limits.HighWater:
+		u.full = true
+		u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
+		u.chat.room.Full(u)
+	case u.full && u.queued <= u.chat.limits.LowWater():
+		u.full = false
+		u.conn.SetWriteDeadline(time.Time{})
+		u.chat.room.Drained(u)
+	}
+}
 
 // Drop empties the queue and closes it, so that the writer writes TooSlow
-// next, and sets a write deadline: a write still waiting for the user to
-// read fails after the grace, and the writer ends.
+// next, and gives the writer DropGrace for what it is writing and that.
 func (u *coroutinesUser) Drop() {
 	for _, ok := u.queue.TryGet(); ok; _, ok = u.queue.TryGet() {
 	}
-	u.tooSlow = true
+	u.dropped, u.full = true, false
 	u.queue.Close()
-	u.conn.SetWriteDeadline(time.Now().Add(u.grace))
+	u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 }

@@ -6,10 +6,24 @@
 // As the talk recommends, each user has a reader and a writer and a queue
 // between them: the reader turns the user's lines into broadcasts, which
 // put a message on every user's queue; the writer takes messages off its
-// user's queue and writes them to the socket. A queue is bounded: a user who
-// reads slower than the room talks is dropped, never waited for (see
-// internal/chatroom, which also holds the texts, the limits, the line
-// framing and the room, the same for every style).
+// user's queue and writes them to the socket.
+//
+// Unlike the talk's, these servers survive a real room (a workshop joining
+// with telnet, someone pasting a file). The queues are bounded in bytes,
+// through the room: when a broadcast leaves a user's backlog above
+// Limits.HighWater, every sender stops reading until that user has caught
+// up, so a user who reads gets every line, whatever the others paste; only
+// a user who takes nothing for Limits.DropGrace is dropped, after which the
+// room goes on. Each style shows this flow control in its own idiom:
+// PauseReading and the flush callback (callbacks), asyncio's pause_reading
+// and pause_writing (protocol), a reader parked on an Event (coroutines), a
+// reader waiting on a channel (goroutines). A connection that reads nothing
+// before giving a name is read no further while a reply is unsent, and is
+// closed after Limits.NameTimeout; a user who leaves or is dropped says
+// nothing more; text reaches the others escaped (chatroom.Escape); a
+// connection the server could not serve is reported (chatroom.Reporter).
+// internal/chatroom holds the texts, the limits, the line framing and the
+// room, the same for every style.
 //
 // Each style is one file with one start function (StartGoroutines,
 // StartCallbacks, StartProtocol, StartCoroutines), registered in Styles;

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"time"
 
@@ -15,7 +16,7 @@ import (
 // user a handler goroutine, which asks for the name and then runs a reader
 // goroutine and a writer goroutine, a channel between them.
 func StartGoroutines(cfg examples.Config, limits chatroom.Limits) (examples.Server, error) {
-	c := &goroutinesChat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers)}
+	c := &goroutinesChat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(examples.OrPrint(cfg.OnError))}
 	return examples.ServeStream(cfg.Addr, cfg.OnError, c.handle)
 }
 
@@ -25,85 +26,152 @@ func StartGoroutines(cfg examples.Config, limits chatroom.Limits) (examples.Serv
 type goroutinesChat struct {
 	limits chatroom.Limits // set by StartGoroutines
 
-	mu   sync.Mutex // guards room
-	room *chatroom.Room
+	mu       sync.Mutex // guards room, reporter, and the users' fields under "guarded by mu"
+	room     *chatroom.Room
+	reporter *chatroom.Reporter
 }
 
 // goroutinesUser is one user: the queue between their reader and writer.
+//
+// Flow control: the queue takes any number of messages, and the user's
+// backlog is the bytes in it and in the writer's hands. Past
+// Limits.HighWater the user tells the room, and every reader waits on its
+// resume channel before its next line, until the writer has brought the
+// backlog down to the low-water mark. While the user is full, the writer's
+// write has a deadline: a write that took nothing for DropGrace drops the
+// user. Before a name, the writes of the replies block the reader.
 type goroutinesUser struct {
-	conn  net.Conn
-	grace time.Duration
-	queue chan string // closed when the user leaves or is dropped
+	chat   *goroutinesChat
+	conn   net.Conn
+	name   string        // "" until the user has joined
+	ready  chan struct{} // a token when the queue has messages or is closed
+	resume chan struct{} // a token when the room lets a stopped reader go on
 
-	tooSlow bool // set by Drop before it closes queue
+	// Guarded by chat.mu.
+	queue   []string
+	queued  int  // bytes in queue and in the writer's hands
+	closed  bool // the user left or was dropped: the writer ends after queue
+	full    bool // the room knows queued is above the high-water mark
+	dropped bool // the reader stops, the writer writes TooSlow
 }
 
 // handle serves one connection: it asks for a name, then runs the user's
 // reader and writer until both have ended (the talk's joinall).
 func (c *goroutinesChat) handle(conn net.Conn) {
 	lines := chatroom.NewLineBuffer(c.limits.MaxLine)
-	u := &goroutinesUser{conn: conn, grace: c.limits.DropGrace, queue: make(chan string, c.limits.MaxQueued)}
-	name, err := c.readName(lines, u)
-	if err != nil {
+	u := &goroutinesUser{chat: c, conn: conn, ready: make(chan struct{}, 1), resume: make(chan struct{}, 1)}
+	if err := c.readName(lines, u); err != nil || u.name == "" {
+		c.report(u, err)
 		return
 	}
 	var both sync.WaitGroup
-	both.Go(func() { c.read(name, lines, u) })
+	both.Go(func() { c.read(lines, u) })
 	both.Go(u.write)
 	both.Wait()
 }
 
-// readName asks for a name until the user gives one that is free, and
-// joins the user under it. A full room is an error: the user is told, and
-// the connection closed.
-func (c *goroutinesChat) readName(lines *chatroom.LineBuffer, u *goroutinesUser) (string, error) {
+// readName asks for a name until the user gives one that is free, within
+// NameTimeout, and joins the user under it. A full room or no name in time
+// leave u.name "": the user is told, and the connection closed.
+func (c *goroutinesChat) readName(lines *chatroom.LineBuffer, u *goroutinesUser) error {
 	ip := u.conn.RemoteAddr().(*net.TCPAddr).IP.String()
+	u.conn.SetDeadline(time.Now().Add(c.limits.NameTimeout))
 	for {
 		if _, err := io.WriteString(u.conn, chatroom.Prompt); err != nil {
-			return "", err
+			return err
 		}
 		line, err := lines.ReadLine(u.conn)
 		if err != nil {
-			return "", err
+			return c.sayLast(u, chatroom.NameTimedOut, err)
 		}
 		name, reply, ok := chatroom.CheckName(line, c.limits.MaxName)
 		if ok {
 			c.mu.Lock()
 			err = c.room.Join(name, ip, u)
+			if err == nil {
+				u.name = name
+			}
 			c.mu.Unlock()
 			switch {
 			case err == nil:
-				return name, nil
+				return u.conn.SetDeadline(time.Time{})
 			case errors.Is(err, chatroom.ErrFull):
-				io.WriteString(u.conn, chatroom.Full)
-				return "", err
+				return c.sayLast(u, chatroom.Full, nil)
 			}
 			reply = chatroom.NameTaken
 		}
 		if _, err := io.WriteString(u.conn, reply); err != nil {
-			return "", err
+			return err
 		}
 	}
+}
+
+// sayLast writes words, if err is nil or a passed deadline, within
+// DropGrace, and returns the error it was given for any other.
+func (c *goroutinesChat) sayLast(u *goroutinesUser, words string, err error) error {
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	u.conn.SetWriteDeadline(time.Now().Add(c.limits.DropGrace))
+	io.WriteString(u.conn, words)
+	return nil
+}
+
+// report reports what ended a connection (see chatroom.Reporter).
+func (c *goroutinesChat) report(u *goroutinesUser, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reporter.Report(time.Now(), u.conn.RemoteAddr().String(), err)
 }
 
 // read is the user's reader: it broadcasts each line the user sends, and
 // when the connection ends (or the writer closed it), takes the user out of
 // the room. Closing the queue then ends the writer, once it has written
 // what is queued.
-func (c *goroutinesChat) read(name string, lines *chatroom.LineBuffer, u *goroutinesUser) {
+func (c *goroutinesChat) read(lines *chatroom.LineBuffer, u *goroutinesUser) {
 	for {
 		line, err := lines.ReadLine(u.conn)
 		if err != nil {
+			c.report(u, err)
 			break
 		}
-		c.mu.Lock()
-		c.room.Say(name, line)
-		c.mu.Unlock()
+		if !c.say(u, line) {
+			break
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.room.Leave(name, u) {
-		close(u.queue)
+	if c.room.Leave(u.name, u) {
+		u.closeQueue()
+	}
+}
+
+// say waits while the room is congested, then says line; it returns false,
+// saying nothing, once the user was dropped: nothing more is said under
+// their name.
+func (c *goroutinesChat) say(u *goroutinesUser, line string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.room.Congested() && !u.dropped {
+		c.room.Wait(u.wake)
+		c.mu.Unlock()
+		<-u.resume
+		c.mu.Lock()
+	}
+	if u.dropped {
+		return false
+	}
+	c.room.Say(u.name, line)
+	return true
+}
+
+// wake gives the reader a resume token, unless it has one.
+func (u *goroutinesUser) wake() { signal(u.resume) }
+
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
 	}
 }
 
@@ -111,51 +179,122 @@ func (c *goroutinesChat) read(name string, lines *chatroom.LineBuffer, u *gorout
 // order, until the queue is closed; then the last words if the user was
 // dropped. It takes everything queued at once and writes it in one system
 // call: with 50 users, one line is 50 messages, and a write each would cost
-// 50 system calls. It closes the connection when it ends, which also ends a reader
-// still waiting for the user's next line.
+// 50 system calls. It closes the connection when it ends, which also ends a
+// reader still waiting for the user's next line.
 func (u *goroutinesUser) write() {
 	defer u.conn.Close()
 	var out []byte
-	for msg := range u.queue {
-		out = append(out[:0], msg...)
-		for range len(u.queue) { // and what else is queued: one write for all
-			more, ok := <-u.queue
-			if !ok {
-				break
-			}
-			out = append(out, more...)
+	for {
+		out = u.take(out[:0])
+		if len(out) == 0 {
+			break
 		}
-		if _, err := u.conn.Write(out); err != nil {
+		if err := u.writeOut(out); err != nil {
 			return
 		}
+		u.chat.mu.Lock()
+		u.queued -= len(out)
+		u.checkBacklog()
+		u.chat.mu.Unlock()
 	}
-	if u.tooSlow {
+	if u.isDropped() {
 		io.WriteString(u.conn, chatroom.TooSlow)
 	}
 }
 
-// Send puts msg on the queue if there is room. The room calls it with the
-// mutex held, so it never races with the close of the queue.
-func (u *goroutinesUser) Send(msg string) bool {
-	select {
-	case u.queue <- msg:
-		return true
-	default:
-		return false
+// take waits until the queue has messages and returns them appended to
+// out, or returns out empty once the queue is closed and empty.
+func (u *goroutinesUser) take(out []byte) []byte {
+	for {
+		u.chat.mu.Lock()
+		for _, msg := range u.queue {
+			out = append(out, msg...)
+		}
+		clear(u.queue)
+		u.queue = u.queue[:0]
+		closed := u.closed
+		u.chat.mu.Unlock()
+		if len(out) > 0 || closed {
+			return out
+		}
+		<-u.ready
 	}
 }
 
-// Drop empties the queue and closes it, so that the writer writes TooSlow
-// next, and sets a write deadline: a write still waiting for the user to
-// read fails after the grace, and the writer ends.
-func (u *goroutinesUser) Drop() {
-	for len(u.queue) > 0 {
-		select {
-		case <-u.queue:
-		default: // the writer took the last one
+// writeOut writes p. While the user is full, the write has a deadline (see
+// checkBacklog): past it, a peer that took something gets another
+// DropGrace, and one that took nothing is dropped, and gets one more
+// DropGrace for the rest of p and the last words.
+func (u *goroutinesUser) writeOut(p []byte) error {
+	for {
+		n, err := u.conn.Write(p)
+		p = p[n:]
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, os.ErrDeadlineExceeded) || u.isDropped():
+			return err
+		case n == 0:
+			u.chat.mu.Lock()
+			u.chat.room.Drop(u.name, u)
+			u.chat.mu.Unlock()
+		default:
+			u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 		}
 	}
-	u.tooSlow = true
-	close(u.queue)
-	u.conn.SetWriteDeadline(time.Now().Add(u.grace))
+}
+
+func (u *goroutinesUser) isDropped() bool {
+	u.chat.mu.Lock()
+	defer u.chat.mu.Unlock()
+	return u.dropped
+}
+
+// Send puts msg on the queue, wakes the writer, and tells the room if the
+// backlog is now above the mark. It never refuses. The room calls it with
+// the mutex held.
+func (u *goroutinesUser) Send(msg string) bool {
+	if !u.closed {
+		u.queue = append(u.queue, msg)
+		u.queued += len(msg)
+		signal(u.ready)
+		u.checkBacklog()
+	}
+	return true
+}
+
+// checkBacklog tells the room when the backlog crosses a mark: above
+// HighWater the user is full, and the writer's write gets a deadline; at
+// the low-water mark the user is drained, which may resume the senders.
+// The mutex is held.
+func (u *goroutinesUser) checkBacklog() {
+	switch {
+	case !u.full && !u.dropped && u.queued > u.chat.limits.HighWater:
+		u.full = true
+		u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
+		u.chat.room.Full(u)
+	case u.full && u.queued <= u.chat.limits.LowWater():
+		u.full = false
+		u.conn.SetWriteDeadline(time.Time{})
+		u.chat.room.Drained(u)
+	}
+}
+
+// closeQueue closes the queue: the writer ends once it has written what
+// is in it. The mutex is held.
+func (u *goroutinesUser) closeQueue() {
+	u.closed = true
+	signal(u.ready)
+}
+
+// Drop empties the queue and closes it, so that the writer writes TooSlow
+// next, wakes the reader to stop, and gives the writer DropGrace for what
+// it is writing and that. The room calls it with the mutex held.
+func (u *goroutinesUser) Drop() {
+	clear(u.queue)
+	u.queue = nil
+	u.dropped, u.full = true, false
+	u.closeQueue()
+	u.wake()
+	u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 }

@@ -16,14 +16,26 @@
 //
 // # Falling behind
 //
-// The queue of each user is bounded (Limits.MaxQueued messages). A user
-// whose queue is full when a line is broadcast reads slower than the room
-// talks; the room drops them at once (Member.Drop) rather than wait for them,
-// so one slow reader never stalls the others: everyone else is told
-// "## NAME left the chat.", the dropped user's queue is discarded, and the
-// server writes "## you were too slow and have been disconnected." after
-// whatever it was already writing, waiting at most Limits.DropGrace for the
-// socket to take it, then closes the connection.
+// The talk's queues hold a fixed number of messages (Limits.MaxQueued, which
+// the tutorials' chats keep): a user whose queue is full when a line is
+// broadcast is dropped at once (Member.Drop). In a real room that drops the
+// wrong people: one paste of a few hundred lines fills every queue before
+// any writer runs, and every reader is dropped for the sender's burst.
+//
+// The kit's chats carry TCP's flow control through the room instead. A
+// member's Send never refuses; a member whose backlog (bytes queued, and
+// bytes the connection holds) passes Limits.HighWater calls Room.Full, and
+// while any member is full the room is Congested: each sender checks that
+// before each line and, while it is, stops reading and waits (Room.Wait)
+// until the member calls Room.Drained at the low-water mark. So each byte a
+// sender adds waits for the slowest reader, and the server holds a bounded
+// number of bytes per user whatever anyone sends. A member who takes
+// nothing for Limits.DropGrace is dropped (Room.Drop), which resumes the
+// senders: everyone else is told "## NAME left the chat.", the dropped
+// user's queue is discarded, and the server writes "## you were too slow
+// and have been disconnected." after whatever it was already writing,
+// waiting at most Limits.DropGrace for the socket to take something, then
+// closes the connection.
 //
 // Where not to add things: nothing here reads or writes a socket, spawns,
 // waits or locks. The Room is not safe for concurrent use: in the loop

@@ -30,14 +30,18 @@ import (
 type Starter func(t *testing.T, limits chatroom.Limits) (addr string)
 
 // Limits are the limits the suite starts servers with: small, so that the
-// limits are reached with little traffic, and with room in the queues for
-// the bursts of MessagesInOrder.
+// limits are reached with little traffic (a few dozen lines reach
+// HighWater), with room in the talk's queues for the bursts of
+// MessagesInOrder, and a DropGrace short enough for a test to wait out,
+// long enough for a client that reads to read.
 var Limits = chatroom.Limits{
-	MaxLine:   200,
-	MaxName:   16,
-	MaxUsers:  12,
-	MaxQueued: 512,
-	DropGrace: 5 * time.Second,
+	MaxLine:     200,
+	MaxName:     16,
+	MaxUsers:    32,
+	HighWater:   8 << 10,
+	DropGrace:   time.Second,
+	NameTimeout: 10 * time.Second,
+	MaxQueued:   512,
 }
 
 // Run runs the chat suite against the servers start makes, one per subtest.
@@ -46,8 +50,9 @@ var Limits = chatroom.Limits{
 // none lost, none duplicated, each user's in the order sent and all in the
 // same order for everyone; that a leave, orderly or by reset, is announced
 // once; that a taken, empty or bad name is asked again; that long lines are
-// cut, a full room refuses; and that a user who stops reading is dropped
-// while the others go on.
+// cut, a full room refuses; that no control character reaches another
+// user's terminal; and that a user who stops reading is dropped while the
+// others go on. RunRoom checks what a real room adds.
 func Run(t *testing.T, start Starter) {
 	tests := []struct {
 		name string
@@ -60,6 +65,7 @@ func Run(t *testing.T, start Starter) {
 		{"NameAskedAgain", testNameAskedAgain},
 		{"LeaveAnnouncedOnce", testLeaveAnnouncedOnce},
 		{"LongLineCut", testLongLineCut},
+		{"ControlBytesEscaped", testControlBytesEscaped},
 		{"FullRoom", testFullRoom},
 		{"SlowUserDropped", testSlowUserDropped},
 	}
@@ -98,36 +104,51 @@ func testJoinAnnouncedToOthers(t *testing.T, start Starter) {
 }
 
 // testMessagesInOrder has every user send its lines at once, all users in
-// parallel, and checks what each user received: every line exactly once,
-// each sender's lines in the order sent, and the same order for everyone
-// (the order the server received them in).
+// parallel, and checks what each user received (see hearAll).
 func testMessagesInOrder(t *testing.T, start Starter) {
 	const users, lines = 10, 20
-	addr := start(t, Limits)
-	names := make([]string, users)
+	cs := joinAll(t, start(t, Limits), userNames("u", users)...)
+	hearAll(t, cs, cs, lines)
+}
+
+// userNames returns n names: prefix0, prefix1, ...
+func userNames(prefix string, n int) []string {
+	names := make([]string, n)
 	for i := range names {
-		names[i] = fmt.Sprintf("u%d", i)
+		names[i] = fmt.Sprintf("%s%d", prefix, i)
 	}
-	cs := joinAll(t, addr, names...)
-	for _, c := range cs {
+	return names
+}
+
+// hearAll has each of senders send lines numbered lines in one write, all
+// at once, while every user of cs reads; then it checks what each received:
+// every line exactly once, each sender's in the order sent, and the same
+// order for everyone (the order the server received them in).
+func hearAll(t *testing.T, cs, senders []*client, lines int) {
+	t.Helper()
+	for _, c := range senders {
 		go c.sayAll(lines)
 	}
-	got := make([][]string, users)
+	got := make([][]string, len(cs))
 	done := make(chan int)
 	for i, c := range cs {
 		go func() {
-			got[i] = c.readLines(users * lines)
+			got[i] = c.readLines(len(senders) * lines)
 			done <- i
 		}()
 	}
 	for range cs {
 		<-done
 	}
-	for i := range cs {
-		checkSenderOrder(t, names[i], got[i], names, lines)
+	names := make([]string, len(senders))
+	for i, c := range senders {
+		names[i] = c.name
+	}
+	for i, c := range cs {
+		checkSenderOrder(t, c.name, got[i], names, lines)
 		if diff := cmp.Diff(got[0], got[i]); diff != "" {
 			t.Errorf("%s and %s received the messages in different orders (-%s +%s):\n%s",
-				names[0], names[i], names[0], names[i], diff)
+				cs[0].name, c.name, cs[0].name, c.name, diff)
 		}
 	}
 }
@@ -139,8 +160,12 @@ func checkSenderOrder(t *testing.T, receiver string, got, senders []string, line
 	next := make(map[string]int)
 	for _, line := range got {
 		sender, text, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "> ")
+		if !ok {
+			t.Errorf("%s received %q, want a message", receiver, line)
+			return
+		}
 		want := fmt.Sprintf("line %d of %s", next[sender], sender)
-		if !ok || text != want {
+		if text != want {
 			t.Errorf("%s received %q, want %q next from %s", receiver, line, want, sender)
 			return
 		}
@@ -166,8 +191,8 @@ func testNameTaken(t *testing.T, start Starter) {
 }
 
 // testNameAskedAgain gives an empty name (asked again without a word), a
-// name too long and one with a control character (asked again, with the
-// reason).
+// name too long, one with a control character and one that is not UTF-8
+// (asked again, with the reason).
 func testNameAskedAgain(t *testing.T, start Starter) {
 	addr := start(t, Limits)
 	watcher := joinAll(t, addr, "watcher")[0]
@@ -178,6 +203,8 @@ func testNameAskedAgain(t *testing.T, start Starter) {
 	c.send(strings.Repeat("n", Limits.MaxName+1))
 	c.expect(chatroom.NameInvalid(Limits.MaxName) + chatroom.Prompt)
 	c.send("bell\a")
+	c.expect(chatroom.NameInvalid(Limits.MaxName) + chatroom.Prompt)
+	c.send("bad\xffutf8")
 	c.expect(chatroom.NameInvalid(Limits.MaxName) + chatroom.Prompt)
 	c.send(strings.Repeat("n", Limits.MaxName))
 	watcher.expect(fmt.Sprintf("## %s joined from 127.0.0.1.\n", strings.Repeat("n", Limits.MaxName)))
@@ -214,6 +241,17 @@ func testLongLineCut(t *testing.T, start Starter) {
 	cs[1].expect("alice> " + long[:Limits.MaxLine] + "\n" + "alice> short\n")
 }
 
+// testControlBytesEscaped sends a line with an escape sequence that would
+// clear the screen, a bell, a NUL, a carriage return that would overwrite
+// the sender's name, a C1 control, a byte that is not UTF-8, and a tab:
+// the others get the controls shown as \xNN, the bad byte as U+FFFD, the
+// tab as it is.
+func testControlBytesEscaped(t *testing.T, start Starter) {
+	cs := joinAll(t, start(t, Limits), "alice", "bob")
+	cs[0].say("a\x1b[2Jb\ac\x00d\re\u009bf\xffg\th")
+	cs[1].expect("alice> a\\x1b[2Jb\\x07c\\x00d\\x0de\\x9bf\ufffdg\th\n")
+}
+
 // testFullRoom fills a room of MaxUsers; one more is told the room is full
 // and disconnected.
 func testFullRoom(t *testing.T, start Starter) {
@@ -235,6 +273,8 @@ func testFullRoom(t *testing.T, start Starter) {
 func testSlowUserDropped(t *testing.T, start Starter) {
 	limits := Limits
 	limits.MaxQueued = 16
+	limits.HighWater = 2 << 10
+	limits.DropGrace = 500 * time.Millisecond
 	addr := start(t, limits)
 	cs := joinAll(t, addr, "watcher", "talker")
 	watcher, talker := cs[0], cs[1]
@@ -313,15 +353,28 @@ type client struct {
 }
 
 // connect dials addr. With a name, it reads the prompt and sends the name.
-// A name of "slow" makes the receive buffer as small as the kernel allows,
-// before the connection is made (so that TCP's window stays small), so that
-// the slow user's socket fills after a few kilobytes.
+// A name of "slow" makes the receive buffer as small as the kernel allows
+// (see connectSlow).
 func connect(t *testing.T, addr, name string) *client {
 	t.Helper()
-	d := net.Dialer{Timeout: Bound()}
 	if name == "slow" {
-		d.Control = smallReceiveBuffer
+		return connectSlow(t, addr, name)
 	}
+	return dial(t, addr, name, nil)
+}
+
+// connectSlow is connect with the receive buffer as small as the kernel
+// allows, set before the connection is made (so that TCP's window stays
+// small): the socket of a user who does not read fills after a few
+// kilobytes.
+func connectSlow(t *testing.T, addr, name string) *client {
+	t.Helper()
+	return dial(t, addr, name, smallReceiveBuffer)
+}
+
+func dial(t *testing.T, addr, name string, control func(network, address string, raw syscall.RawConn) error) *client {
+	t.Helper()
+	d := net.Dialer{Timeout: Bound(), Control: control}
 	conn, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatalf("dial %s: %v", addr, err)
