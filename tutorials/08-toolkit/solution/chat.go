@@ -8,11 +8,20 @@
 // in parallel through a pool of 20", each within a timeout. The texts, the
 // room and the line framing are internal/chatroom's, the HTTP is
 // internal/httpget's: what is left is how coroutines wait for each other.
+//
+// The chat is the one a workshop runs for the room, so it adds to the
+// talk's what a real room needs (the README says why): the queues are
+// bounded in bytes and make the senders wait for a full reader rather than
+// drop the readers, a reader that reads nothing before giving a name holds
+// one reply, a name must come within NameTimeout, and a dropped user says
+// nothing more.
 package toolkit
 
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"time"
 
 	"github.com/loopkit/loopkit/coroutines"
@@ -33,12 +42,23 @@ func NewChat(limits chatroom.Limits) *Chat {
 
 // A user is one user: the queue between their reader and their writer.
 // It is the user's member of the room (chatroom.Member).
+//
+// The queue takes any number of messages; what bounds it is the room. Past
+// Limits.HighWater bytes the user tells the room, and every reader parks
+// before its next line until the writer has brought the backlog down to
+// the low-water mark: the senders wait for the slowest reader, as TCP makes
+// a writer wait for its reader. While the user is full the writer's write
+// has a deadline: a user who takes nothing for DropGrace is dropped.
 type user struct {
-	conn  *coroutines.Conn
-	grace time.Duration
-	queue *coroutines.Queue[string] // closed when the user leaves or is dropped
+	chat   *Chat
+	conn   *coroutines.Conn
+	name   string                    // "" until the user has joined
+	queue  *coroutines.Queue[string] // closed when the user leaves or is dropped
+	queued int                       // bytes in queue and in the writer's hands
+	full   bool                      // the room knows queued is above the high-water mark
+	resume coroutines.Event          // set when the room lets a stopped reader go on
 
-	tooSlow bool // set by Drop before it closes queue
+	dropped bool // set by Drop before it closes queue: the reader stops, the writer writes TooSlow
 }
 
 var _ chatroom.Member = (*user)(nil)
@@ -49,66 +69,96 @@ var _ chatroom.Member = (*user)(nil)
 // are they.
 func (c *Chat) Handle(ctx context.Context, conn *coroutines.Conn) {
 	lines := chatroom.NewLineBuffer(c.limits.MaxLine)
-	u := &user{conn: conn, grace: c.limits.DropGrace, queue: coroutines.NewQueue[string](c.limits.MaxQueued)}
-	name, err := c.readName(ctx, lines, u)
-	if err != nil {
+	u := &user{chat: c, conn: conn, queue: coroutines.NewQueue[string](0)}
+	if err := c.readName(ctx, lines, u); err != nil || u.name == "" {
 		return
 	}
-	r := coroutines.Spawn(ctx, func(ctx context.Context) error { return c.read(ctx, name, lines, u) })
+	r := coroutines.Spawn(ctx, func(ctx context.Context) error { return c.read(ctx, lines, u) })
 	w := coroutines.Spawn(ctx, u.write)
-	r.SetName("reader(" + name + ")")
-	w.SetName("writer(" + name + ")")
+	r.SetName("reader(" + u.name + ")")
+	w.SetName("writer(" + u.name + ")")
 	defer coroutines.KillAll(r, w)
 	coroutines.JoinAll(ctx, r, w)
 }
 
 // readName asks for a name until the user gives one that is free, and
-// joins the user under it: the talk's read_name. A full room is an error:
-// the user is told, and the connection closed.
-func (c *Chat) readName(ctx context.Context, lines *chatroom.LineBuffer, u *user) (string, error) {
+// joins the user under it: the talk's read_name, within NameTimeout. The
+// prompt's writes park while the user does not read: nothing piles up. A
+// full room or no name in time leave u.name "": the user is told, and the
+// connection closed.
+func (c *Chat) readName(ctx context.Context, lines *chatroom.LineBuffer, u *user) error {
 	ip := u.conn.RemoteAddr().Addr().String()
 	sock := u.conn.Bind(ctx)
+	sock.SetDeadline(time.Now().Add(c.limits.NameTimeout))
 	for {
 		if _, err := sock.Write([]byte(chatroom.Prompt)); err != nil {
-			return "", err
+			return err
 		}
 		line, err := lines.ReadLine(sock)
 		if err != nil {
-			return "", err
+			return c.sayLast(sock, chatroom.NameTimedOut, err)
 		}
 		name, reply, ok := chatroom.CheckName(line, c.limits.MaxName)
 		if ok {
 			err = c.room.Join(name, ip, u)
 			switch {
 			case err == nil:
-				return name, nil
+				u.name = name
+				return sock.SetDeadline(time.Time{})
 			case errors.Is(err, chatroom.ErrFull):
-				sock.Write([]byte(chatroom.Full))
-				return "", err
+				return c.sayLast(sock, chatroom.Full, nil)
 			}
 			reply = chatroom.NameTaken
 		}
 		if _, err := sock.Write([]byte(reply)); err != nil {
-			return "", err
+			return err
 		}
 	}
 }
 
+// sayLast writes words, if err is nil or a passed deadline, within
+// DropGrace, and returns the error it was given for any other.
+func (c *Chat) sayLast(sock net.Conn, words string, err error) error {
+	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+		return err
+	}
+	sock.SetWriteDeadline(time.Now().Add(c.limits.DropGrace))
+	sock.Write([]byte(words))
+	return nil
+}
+
 // read is the user's reader, the talk's reader(username, f): each line the
-// user sends goes to everyone. When the connection ends (or the writer
-// closed it), the user leaves the room; closing the queue then ends the
-// writer, once it has written what is queued.
-func (c *Chat) read(ctx context.Context, name string, lines *chatroom.LineBuffer, u *user) error {
+// user sends goes to everyone, once the room is not congested. When the
+// connection ends (or the writer closed it), the user leaves the room;
+// closing the queue then ends the writer, once it has written what is
+// queued. A dropped user's reader stops at once: nothing more is said under
+// their name.
+func (c *Chat) read(ctx context.Context, lines *chatroom.LineBuffer, u *user) error {
 	sock := u.conn.Bind(ctx)
-	for {
+	for !u.dropped {
 		line, err := lines.ReadLine(sock)
 		if err != nil {
 			break
 		}
-		c.room.Say(name, line)
+		if err := u.waitForRoom(ctx); err != nil || u.dropped {
+			break
+		}
+		c.room.Say(u.name, line)
 	}
-	if c.room.Leave(name, u) {
+	if c.room.Leave(u.name, u) {
 		u.queue.Close()
+	}
+	return nil
+}
+
+// waitForRoom parks the reader while the room is congested.
+func (u *user) waitForRoom(ctx context.Context) error {
+	for u.chat.room.Congested() {
+		u.resume.Clear()
+		u.chat.room.Wait(u.resume.Set)
+		if err := u.resume.Wait(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -119,33 +169,78 @@ func (c *Chat) read(ctx context.Context, name string, lines *chatroom.LineBuffer
 // ends, which also ends a reader still waiting for the user's next line.
 func (u *user) write(ctx context.Context) error {
 	defer u.conn.Close()
-	sock := u.conn.Bind(ctx)
 	for {
 		msg, err := u.queue.Get(ctx)
 		if err != nil {
 			break // closed: the user left, or was dropped
 		}
-		if _, err := sock.Write([]byte(msg)); err != nil {
+		if err := u.writeOut(ctx, []byte(msg)); err != nil {
 			return nil
 		}
+		u.queued -= len(msg)
+		u.checkBacklog()
 	}
-	if u.tooSlow {
-		sock.Write([]byte(chatroom.TooSlow))
+	if u.dropped {
+		u.writeOut(ctx, []byte(chatroom.TooSlow))
 	}
 	return nil
 }
 
-// Send puts msg on the user's queue if there is room, without waiting
-// (chatroom.Member).
-func (u *user) Send(msg string) bool { return u.queue.TryPut(msg) }
+// writeOut writes p. While the user is full, the write has a deadline (see
+// checkBacklog): past it, a peer that took something gets another
+// DropGrace, and one that took nothing is dropped, and gets one more
+// DropGrace for the rest of p and the last words.
+func (u *user) writeOut(ctx context.Context, p []byte) error {
+	for {
+		n, err := u.conn.Write(ctx, p)
+		p = p[n:]
+		switch {
+		case err == nil:
+			return nil
+		case !errors.Is(err, os.ErrDeadlineExceeded) || u.dropped:
+			return err
+		case n == 0:
+			u.chat.room.Drop(u.name, u)
+		default:
+			u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
+		}
+	}
+}
+
+// Send puts msg on the user's queue, without waiting, and tells the room
+// if the backlog is now above the mark (chatroom.Member). It never
+// refuses.
+func (u *user) Send(msg string) bool {
+	if u.queue.TryPut(msg) {
+		u.queued += len(msg)
+		u.checkBacklog()
+	}
+	return true
+}
+
+// checkBacklog tells the room when the backlog crosses a mark: above
+// HighWater the user is full, and the writer's write gets a deadline; at
+// the low-water mark the user is drained, which may resume the senders.
+func (u *user) checkBacklog() {
+	switch {
+	case !u.full && !u.dropped && u.queued > u.chat.limits.HighWater:
+		u.full = true
+		u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
+		u.chat.room.Full(u)
+	case u.full && u.queued <= u.chat.limits.LowWater():
+		u.full = false
+		u.conn.SetWriteDeadline(time.Time{})
+		u.chat.room.Drained(u)
+	}
+}
 
 // Drop empties the queue and closes it, so that the writer writes TooSlow
-// next, and sets a write deadline: a write still waiting for the user to
-// read fails after the grace, and the writer ends (chatroom.Member).
+// next, and gives the writer DropGrace for what it is writing and that
+// (chatroom.Member).
 func (u *user) Drop() {
 	for _, ok := u.queue.TryGet(); ok; _, ok = u.queue.TryGet() {
 	}
-	u.tooSlow = true
+	u.dropped, u.full = true, false
 	u.queue.Close()
-	u.conn.SetWriteDeadline(time.Now().Add(u.grace))
+	u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 }
