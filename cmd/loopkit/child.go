@@ -54,6 +54,12 @@ func startChild(program, style, backend string, loops int) (*child, error) {
 	// on two cores would each run two threads that spin looking for work,
 	// and the figures would measure that fight.
 	cmd.Env = append(os.Environ(), childEnv+"=1", "GOMAXPROCS="+strconv.Itoa(loops))
+	return startProcess(cmd)
+}
+
+// startProcess starts cmd and waits for the line that says where it
+// listens: "listening on HOST:PORT".
+func startProcess(cmd *exec.Cmd) (*child, error) {
 	c := &child{cmd: cmd, stderr: new(bytes.Buffer), exited: make(chan error, 1)}
 	cmd.Stderr = c.stderr
 	out, err := cmd.StdoutPipe()

@@ -37,6 +37,10 @@ type compareOptions struct {
 // compareCommand is loopkit compare: measure, print the table, write the
 // report.
 func compareCommand(args []string, stdout, stderr io.Writer) int {
+	// --homelands is a run of its own, with flags of its own.
+	if i := slices.IndexFunc(args, func(a string) bool { return a == "--homelands" || a == "-homelands" }); i >= 0 {
+		return homelandsCommand(slices.Delete(slices.Clone(args), i, i+1), stdout, stderr)
+	}
 	opts, err := parseCompare(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -73,6 +77,7 @@ func parseCompare(args []string, stderr io.Writer) (compareOptions, error) {
 	fs.DurationVar(&opts.warmup, "warmup", 0, "warm-up before each window (default 100ms, --full 500ms)")
 	fs.DurationVar(&opts.window, "window", 0, "measuring window of each run (default 400ms, --full 3s); a chat scenario may take five")
 	fs.IntVar(&opts.chatUsers, "chat-users", 50, "users of the chat load")
+	fs.Bool("homelands", false, "instead: each style beside its homeland's server (Node, asyncio, gevent, C, Go net), in rounds on pinned CPUs (loopkit compare --homelands -h)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}

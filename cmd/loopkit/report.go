@@ -13,16 +13,7 @@ import (
 // printTables prints the results as text tables, one per measure.
 func printTables(w io.Writer, r *results) {
 	for _, t := range tables(r) {
-		fmt.Fprintf(w, "\n%s\n", t.title)
-		if t.about != "" {
-			fmt.Fprintf(w, "%s\n", t.about)
-		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
-		for _, row := range t.rows {
-			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
-		}
-		tw.Flush()
+		printTable(w, t)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
@@ -39,6 +30,32 @@ type table struct {
 	about  string // what the title has no room for, if anything
 	header []string
 	rows   [][]string
+}
+
+// printTable prints a table with its columns aligned right.
+func printTable(w io.Writer, t table) {
+	fmt.Fprintf(w, "\n%s\n", t.title)
+	if t.about != "" {
+		fmt.Fprintf(w, "%s\n", t.about)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, strings.Join(t.header, "\t")+"\t")
+	for _, row := range t.rows {
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	tw.Flush()
+}
+
+// markdownTable writes a table as a section of a report.
+func markdownTable(b *strings.Builder, t table) {
+	fmt.Fprintf(b, "\n## %s\n\n", t.title)
+	if t.about != "" {
+		fmt.Fprintf(b, "%s\n\n", t.about)
+	}
+	fmt.Fprintf(b, "| %s |\n|%s\n", strings.Join(t.header, " | "), strings.Repeat(" --- |", len(t.header)))
+	for _, row := range t.rows {
+		fmt.Fprintf(b, "| %s |\n", strings.Join(row, " | "))
+	}
 }
 
 // tables lays out the results.
@@ -204,14 +221,7 @@ func markdown(r *results, charts []chart) string {
 		s.GoVersion, s.OS, s.Arch, s.CPUs, s.Date, s.Window, s.Warmup, s.Full, s.Seconds)
 	b.WriteString("\nThe load client is Go's net, one goroutine per connection, in the same process as compare; each server runs as a child process (`loopkit run`), so its CPU and memory are its own. Client and server share the machine's cores: read the figures as a comparison, not as the servers' limits.\n")
 	for _, t := range tables(r) {
-		fmt.Fprintf(&b, "\n## %s\n\n", t.title)
-		if t.about != "" {
-			fmt.Fprintf(&b, "%s\n\n", t.about)
-		}
-		fmt.Fprintf(&b, "| %s |\n|%s\n", strings.Join(t.header, " | "), strings.Repeat(" --- |", len(t.header)))
-		for _, row := range t.rows {
-			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
-		}
+		markdownTable(&b, t)
 	}
 	if len(charts) > 0 {
 		b.WriteString("\n## Charts\n")

@@ -1,0 +1,493 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/loopkit/loopkit/bench"
+)
+
+// homelandsOptions are the flags of loopkit compare --homelands.
+type homelandsOptions struct {
+	out       string
+	only      []string
+	conns     []int
+	rounds    int
+	warmup    time.Duration
+	window    time.Duration
+	size      int
+	chatUsers int
+	maxOther  float64
+}
+
+// homelandsCommand is loopkit compare --homelands: every kit style beside
+// the servers of its home framework (package bench), in rounds, on pinned
+// CPUs, with a client on epoll.
+func homelandsCommand(args []string, stdout, stderr io.Writer) int {
+	opts, err := parseHomelands(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit compare --homelands: %v\n", err)
+		return 2
+	}
+	began := time.Now()
+	r, err := runHomelands(opts, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit compare --homelands: %v\n", err)
+		return 1
+	}
+	r.Settings.Seconds = time.Since(began).Seconds()
+	printHomelands(stdout, r)
+	if err := writeHomelandsReport(opts.out, r); err != nil {
+		fmt.Fprintf(stderr, "loopkit compare --homelands: writing the report: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "\nreport: %s/README.md, %s/results.json and charts (%s)\n", opts.out, opts.out, time.Since(began).Round(time.Second))
+	if len(r.Failures) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func parseHomelands(args []string, stderr io.Writer) (homelandsOptions, error) {
+	opts := homelandsOptions{size: 64}
+	fs := flag.NewFlagSet("loopkit compare --homelands", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opts.out, "out", "report/homelands", "the report folder")
+	only := fs.String("only", "", "servers to run, comma-separated (default: all present; go-net always runs: the ratios divide by it)")
+	conns := fs.String("conns", "1,100,1000", "echo connection counts")
+	fs.IntVar(&opts.rounds, "rounds", 3, "rounds: each runs every server once at each count, in an order that rotates")
+	fs.DurationVar(&opts.warmup, "warmup", 500*time.Millisecond, "warm-up before each window")
+	fs.DurationVar(&opts.window, "window", time.Second, "measuring window of each echo run")
+	fs.IntVar(&opts.chatUsers, "chat-users", 50, "users of the chat load")
+	fs.Float64Var(&opts.maxOther, "max-other", 0.25, "CPUs other processes may use during a run before it is redone")
+	if err := fs.Parse(args); err != nil {
+		return opts, err
+	}
+	if fs.NArg() > 0 {
+		return opts, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if opts.rounds < 1 {
+		return opts, fmt.Errorf("--rounds must be at least 1")
+	}
+	var err error
+	if opts.conns, err = parseInts("--conns", *conns); err != nil {
+		return opts, err
+	}
+	if *only != "" {
+		opts.only = strings.Split(*only, ",")
+		for _, name := range opts.only {
+			if !slices.ContainsFunc(contenders("", ""), func(c contender) bool { return c.name == name }) {
+				return opts, fmt.Errorf("unknown server %q (choose among: %s)", name, strings.Join(contenderNames(), ", "))
+			}
+		}
+	}
+	return opts, nil
+}
+
+// A contender is one server of the homelands run: a style of the kit, run
+// as loopkit run, or a homeland, a server of package bench written as the
+// users of a style's home framework write it.
+type contender struct {
+	name    string
+	program string
+	about   string // what it is, for the tables
+	argv    []string
+	env     []string
+	needs   []need
+}
+
+// addrArg stands for the address in a contender's command line.
+const addrArg = "127.0.0.1:0"
+
+// goNet is the server the ratios divide by: Go's net package, which is the
+// kit's goroutines style (examples/echo/goroutines.go is Go net, a
+// goroutine per connection, and nothing else).
+const goNet = "go-net"
+
+// contenders lists every server the run knows, echo then chat, each
+// homeland just before the style it is the home of: exe is
+// loopkit's executable, dir the folder that holds package bench's files.
+func contenders(exe, dir string) []contender {
+	kit := func(program, style string) contender {
+		name, about := style, "loopkit, "+style+" on epoll"
+		argv := []string{exe, "run", program, "--style", style, "--addr", addrArg}
+		if hasLoop(style) {
+			argv = append(argv, "--backend", "epoll")
+		} else {
+			name, about = goNet, "Go net: the goroutines style"
+		}
+		// GOMAXPROCS=1: one CPU's worth of Go scheduler, as startChild
+		// gives compare's servers.
+		return contender{name: name, program: program, about: about, argv: argv, env: []string{childEnv + "=1", "GOMAXPROCS=1"}}
+	}
+	file := func(name string) string { return filepath.Join(dir, "servers", name) }
+	echo := func(name, about string, needs []need, argv ...string) contender {
+		return contender{name: name, program: "echo", about: about, argv: argv, needs: needs}
+	}
+	py := pythonPath()
+	return []contender{
+		kit("echo", "goroutines"),
+		echo("c-epoll", "C, one thread on epoll: the floor", []need{gcc}, file("c_epoll_echo"), addrArg),
+		echo("node", "Node net: home of callbacks", []need{node}, "node", file("node_echo.js"), addrArg),
+		kit("echo", "callbacks"),
+		echo("asyncio", "asyncio Protocol: home of protocol", []need{python}, py, file("asyncio_echo.py"), addrArg),
+		echo("asyncio-uvloop", "the same on uvloop", []need{uvloop}, py, file("asyncio_echo.py"), addrArg, "--uvloop"),
+		kit("echo", "protocol"),
+		echo("gevent", "gevent StreamServer: home of coroutines", []need{gevent}, py, file("gevent_echo.py"), addrArg),
+		kit("echo", "coroutines"),
+		kit("chat", "goroutines"),
+		kit("chat", "callbacks"),
+		kit("chat", "protocol"),
+		{name: "gevent-talk", program: "chat", about: "the talk's gevent chat: home of coroutines",
+			argv: []string{py, file("gevent_chat.py"), addrArg}, needs: []need{gevent}},
+		kit("chat", "coroutines"),
+	}
+}
+
+func contenderNames() []string {
+	var names []string
+	for _, c := range contenders("", "") {
+		if !slices.Contains(names, c.name) {
+			names = append(names, c.name)
+		}
+	}
+	return names
+}
+
+// command returns the command that starts the server.
+func (c contender) command() *exec.Cmd {
+	cmd := exec.Command(c.argv[0], c.argv[1:]...)
+	cmd.Env = append(os.Environ(), c.env...)
+	return cmd
+}
+
+// A need is something a homeland must find on the machine, and how to
+// install it.
+type need struct {
+	what    string
+	install string
+	present func() bool
+}
+
+var (
+	python = need{"python3", "apt-get install python3", onPath(pythonPath())}
+	gcc    = need{"gcc, to compile c_epoll_echo.c", "apt-get install gcc", onPath("gcc")}
+	node   = need{"node", "apt-get install nodejs", onPath("node")}
+	gevent = need{"gevent module for Python 3", "apt-get install python3-gevent", imports("gevent")}
+	uvloop = need{"uvloop module for Python 3", "apt-get install python3-uvloop", imports("uvloop")}
+)
+
+func onPath(program string) func() bool {
+	return func() bool { _, err := exec.LookPath(program); return err == nil }
+}
+
+func imports(module string) func() bool {
+	return func() bool { return exec.Command(pythonPath(), "-c", "import "+module).Run() == nil }
+}
+
+// pythonPath is the Python the homelands run with: the system's, into which
+// apt-get installs python3-gevent and python3-uvloop, rather than the first
+// python3 on PATH, which may be a pyenv or a virtualenv without them.
+func pythonPath() string {
+	if _, err := os.Stat("/usr/bin/python3"); err == nil {
+		return "/usr/bin/python3"
+	}
+	return "python3"
+}
+
+// present keeps the contenders whose needs are met and that --only names
+// (go-net always), and returns a line for each one left out that says what
+// it needs.
+func present(all []contender, only []string) (kept []contender, missing []string) {
+	for _, c := range all {
+		if len(only) > 0 && c.name != goNet && !slices.Contains(only, c.name) {
+			continue
+		}
+		if n := missingNeed(c); n != nil {
+			missing = append(missing, fmt.Sprintf("%s %s left out: no %s (%s)", c.program, c.name, n.what, n.install))
+			continue
+		}
+		kept = append(kept, c)
+	}
+	return kept, missing
+}
+
+func missingNeed(c contender) *need {
+	for _, n := range c.needs {
+		if !n.present() {
+			return &n
+		}
+	}
+	return nil
+}
+
+// unpackBench writes package bench's files to a new temporary folder and
+// compiles the C server there (if gcc is present).
+func unpackBench() (string, error) {
+	dir, err := os.MkdirTemp("", "loopkit-homelands-")
+	if err != nil {
+		return "", err
+	}
+	if err := os.CopyFS(dir, bench.Files); err != nil {
+		return dir, err
+	}
+	if !gcc.present() {
+		return dir, nil
+	}
+	cc := exec.Command("gcc", "-O2", "-Wall", "-o", filepath.Join(dir, "servers", "c_epoll_echo"), filepath.Join(dir, "servers", "c_epoll_echo.c"))
+	if out, err := cc.CombinedOutput(); err != nil {
+		return dir, fmt.Errorf("gcc c_epoll_echo.c: %v: %s", err, out)
+	}
+	return dir, nil
+}
+
+// runHomelands runs the rounds. In each round, every echo server runs once
+// at each connection count, then every chat server plays each scenario,
+// each run on a fresh server; the order of the servers rotates by one from
+// round to round, so that a slow drift of the machine falls on all alike.
+func runHomelands(o homelandsOptions, progress io.Writer) (*homelandsResults, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := unpackBench()
+	defer os.RemoveAll(dir)
+	if err != nil {
+		return nil, err
+	}
+	all, missing := present(contenders(exe, dir), o.only)
+	for _, m := range missing {
+		fmt.Fprintf(progress, "homelands: %s; the run goes on without it\n", m)
+	}
+	place, err := placeProcesses()
+	if err != nil {
+		return nil, err
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1)) // the client's share: see startChild
+	r := &homelandsResults{Settings: homelandsSettingsOf(o, place), Missing: missing}
+	echoes := slices.DeleteFunc(slices.Clone(all), func(c contender) bool { return c.program != "echo" })
+	chats := slices.DeleteFunc(slices.Clone(all), func(c contender) bool { return c.program != "chat" })
+	h := &homelandsRun{opts: o, place: place, progress: progress, results: r}
+	for round := range o.rounds {
+		for _, n := range o.conns {
+			for _, c := range rotate(echoes, round) {
+				r.EchoRuns = append(r.EchoRuns, h.echo(c, n, round))
+			}
+		}
+		for _, sc := range chatScenarios {
+			for _, c := range rotate(chats, round) {
+				r.ChatRuns = append(r.ChatRuns, h.chat(c, sc, round))
+			}
+		}
+	}
+	fmt.Fprintf(progress, "\r\033[K")
+	r.summarize(echoes, chats)
+	return r, nil
+}
+
+// rotate returns xs rotated left by n.
+func rotate[T any](xs []T, n int) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	n %= len(xs)
+	return slices.Concat(xs[n:], xs[:n])
+}
+
+// A homelandsRun is the state of one run of the rounds.
+type homelandsRun struct {
+	opts     homelandsOptions
+	place    placement
+	progress io.Writer
+	results  *homelandsResults
+}
+
+// redoLimit is how many times a run during which other processes took CPU
+// is redone; then it is kept, marked noisy.
+const redoLimit = 2
+
+// echo runs the echo load on a fresh server, and again if other processes
+// took more than --max-other CPUs meanwhile.
+func (h *homelandsRun) echo(c contender, conns, round int) homelandEchoRun {
+	for attempt := 0; ; attempt++ {
+		h.show("round %d/%d, echo at %d connections: %s", round+1, h.opts.rounds, conns, c.name)
+		run := h.echoOnce(c, conns)
+		run.Round, run.Redone = round, attempt
+		if run.Error != "" {
+			h.results.fail("echo %s, %d connections, round %d: %s", c.name, conns, round+1, run.Error)
+			return run
+		}
+		if run.OtherCPU <= h.opts.maxOther || attempt == redoLimit {
+			run.Noisy = run.OtherCPU > h.opts.maxOther
+			return run
+		}
+		h.say("redoing echo %s at %d connections: other processes took %.2f CPUs during it", c.name, conns, run.OtherCPU)
+	}
+}
+
+// echoOnce starts the server, waits for a quiet machine, and measures.
+func (h *homelandsRun) echoOnce(c contender, conns int) homelandEchoRun {
+	run := homelandEchoRun{Server: c.name, Conns: conns}
+	srv, err := startPinned(h.place, c.command())
+	if err != nil {
+		run.Error = err.Error()
+		return run
+	}
+	defer func() {
+		if err := stopHomeland(srv); err != nil && run.Error == "" {
+			run.Error = "stopping: " + err.Error()
+		}
+	}()
+	h.waitQuiet()
+	var edges [2]serverReading
+	load := epollLoad{conns: conns, size: h.opts.size, warmup: h.opts.warmup, window: h.opts.window}
+	fig, err := load.run(srv.addr, func(opening bool) {
+		edges[boolIndex(!opening)] = readServer(srv)
+	})
+	if err != nil {
+		run.Error = err.Error()
+		return run
+	}
+	run.epollFigures = fig
+	cpu, elapsed := edges[1].cpu-edges[0].cpu, edges[1].at.Sub(edges[0].at)
+	run.ServerCPU = cpu.Seconds() / elapsed.Seconds()
+	run.ServerCPUPerRTus = float64(cpu.Microseconds()) / float64(fig.RoundTrips)
+	run.OtherCPU = (edges[1].busy-edges[0].busy-cpu).Seconds()/elapsed.Seconds() - fig.ClientCPU
+	if rss, err := srv.peakRSS(); err == nil {
+		run.PeakRSSMB = float64(rss) / (1 << 20)
+	}
+	return run
+}
+
+// chat plays a chat scenario on a fresh server, and again if other
+// processes took more than --max-other CPUs meanwhile.
+func (h *homelandsRun) chat(c contender, sc chatScenario, round int) homelandChatRun {
+	for attempt := 0; ; attempt++ {
+		h.show("round %d/%d, chat %s: %s", round+1, h.opts.rounds, sc.name, c.name)
+		run := h.chatOnce(c, sc)
+		run.Round, run.Redone = round, attempt
+		if run.Error != "" {
+			h.results.fail("chat %s, %s, round %d: %s", c.name, sc.name, round+1, run.Error)
+			return run
+		}
+		if run.OtherCPU <= h.opts.maxOther || attempt == redoLimit {
+			run.Noisy = run.OtherCPU > h.opts.maxOther
+			return run
+		}
+		h.say("redoing chat %s %s: other processes took %.2f CPUs during it", c.name, sc.name, run.OtherCPU)
+	}
+}
+
+// chatOnce starts the server, waits for a quiet machine, and plays the
+// scenario with compare's chat load.
+func (h *homelandsRun) chatOnce(c contender, sc chatScenario) homelandChatRun {
+	run := homelandChatRun{Server: c.name, Scenario: sc.name, Users: h.opts.chatUsers}
+	srv, err := startPinned(h.place, c.command())
+	if err != nil {
+		run.Error = err.Error()
+		return run
+	}
+	defer func() {
+		if err := stopHomeland(srv); err != nil && run.Error == "" {
+			run.Error = "stopping: " + err.Error()
+		}
+	}()
+	h.waitQuiet()
+	before, client0 := readServer(srv), readClientUsage()
+	fig, err := chatLoad{users: h.opts.chatUsers, scenario: sc, bound: chatBoundOf(h.opts.window)}.run(srv.addr)
+	after, client1 := readServer(srv), readClientUsage()
+	if err != nil {
+		run.Error = err.Error()
+		return run
+	}
+	run.chatFigures = fig
+	cpu, elapsed := after.cpu-before.cpu, after.at.Sub(before.at)
+	if fig.Deliveries > 0 {
+		run.ServerCPUPerDeliveryUs = float64(cpu.Microseconds()) / float64(fig.Deliveries)
+	}
+	run.ServerCPU = cpu.Seconds() / elapsed.Seconds()
+	run.OtherCPU = (after.busy - before.busy - cpu - (client1.cpu - client0.cpu)).Seconds() / elapsed.Seconds()
+	if rss, err := srv.peakRSS(); err == nil {
+		run.PeakRSSMB = float64(rss) / (1 << 20)
+	}
+	return run
+}
+
+// chatBoundOf is how long a chat scenario may take: the talk's chat has no
+// bound on its queues and may take its time over a burst.
+func chatBoundOf(window time.Duration) time.Duration { return 10 * window }
+
+// waitQuiet waits for the machine to be quiet before a run, and says so
+// when it never was.
+func (h *homelandsRun) waitQuiet() {
+	if load, quiet := waitQuiet(h.opts.maxOther); !quiet {
+		h.say("the machine stayed busy (%.2f CPUs) for %v: running anyway", load, quietBound)
+	}
+}
+
+// A serverReading is the server's CPU time and the machine's busy time at
+// one moment.
+type serverReading struct {
+	at   time.Time
+	cpu  time.Duration
+	busy time.Duration
+}
+
+func readServer(c *child) serverReading {
+	cpu, _ := c.cpu()
+	busy, _ := machineBusy()
+	return serverReading{at: time.Now(), cpu: cpu, busy: busy}
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// stopHomeland sends SIGTERM and waits. Death by that signal is the normal
+// end of Node's, Python's and C's servers, which do not catch it; a server
+// that does not exit in time is killed.
+func stopHomeland(c *child) error {
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-c.exited:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGTERM {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%v: %s", err, strings.TrimSpace(c.stderr.String()))
+		}
+		return nil
+	case <-time.After(10 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.exited
+		return errors.New("the server did not stop within 10 s of SIGTERM")
+	}
+}
+
+// show rewrites the progress line; say prints a line that stays.
+func (h *homelandsRun) show(format string, args ...any) {
+	fmt.Fprintf(h.progress, "\r\033[K"+format, args...)
+}
+
+func (h *homelandsRun) say(format string, args ...any) {
+	fmt.Fprintf(h.progress, "\r\033[K"+format+"\n", args...)
+}

@@ -1,0 +1,210 @@
+//go:build linux
+
+package main
+
+import (
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestEpollLoadFailsWrongServers runs the homelands' echo client against
+// stand-in servers in this process: a correct one gets figures, and one
+// that corrupts every 1000th echo, or stalls a connection, fails the load
+// with an error that says so.
+func TestEpollLoadFailsWrongServers(t *testing.T) {
+	tests := []struct {
+		name    string
+		standIn standIn
+		wantErr string // "" for none
+	}{
+		{"correct", standIn{}, ""},
+		{"corrupts every 1000th echo", standIn{corruptEvery: 1000}, "of the echo is"},
+		{"stalls one connection after 10 echoes", standIn{stallAfter: 10}, "(stalled)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			addr := tt.standIn.start(t)
+			load := epollLoad{conns: 8, size: 64, warmup: 200 * time.Millisecond, window: time.Second}
+			edges := 0
+			fig, err := load.run(addr, func(bool) { edges++ })
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("a correct server: %v", err)
+				}
+				if fig.RoundTrips == 0 || edges != 2 {
+					t.Errorf("a correct server: %d round trips, window edges seen %d; want some, and 2", fig.RoundTrips, edges)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("got %v (%d round trips), want an error containing %q", err, fig.RoundTrips, tt.wantErr)
+			}
+		})
+	}
+}
+
+// A standIn is an echo server on Go's net, correct unless told to corrupt
+// every corruptEvery-th echo (counted over all connections) or to stop
+// echoing on its first connection after stallAfter echoes.
+type standIn struct {
+	corruptEvery int64
+	stallAfter   int
+}
+
+// start serves on a loopback port until the test ends, and returns the
+// address.
+func (s standIn) start(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var echoes atomic.Int64
+	var handlers sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	handlers.Go(func() {
+		for first := true; ; first = false {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			stall := first && s.stallAfter > 0
+			handlers.Go(func() { s.serve(c, stall, &echoes) })
+		}
+	})
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		handlers.Wait()
+	})
+	return l.Addr().String()
+}
+
+func (s standIn) serve(c net.Conn, stall bool, echoes *atomic.Int64) {
+	buf := make([]byte, 4096)
+	for n := 0; ; n++ {
+		got, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		if stall && n >= s.stallAfter {
+			continue // read on, never answer
+		}
+		if s.corruptEvery > 0 && echoes.Add(1)%s.corruptEvery == 0 {
+			buf[got/2] ^= 0xff
+		}
+		if _, err := c.Write(buf[:got]); err != nil {
+			return
+		}
+	}
+}
+
+// TestEchoRowPairsRatiosByRound checks the sums of the rounds: the ratio
+// to go-net is taken within each round, then its median over rounds; a
+// failed run counts as failed, not as a zero.
+func TestEchoRowPairsRatiosByRound(t *testing.T) {
+	run := func(server string, round int, perSecond float64, errText string) homelandEchoRun {
+		r := homelandEchoRun{Server: server, Conns: 100, Round: round, Error: errText}
+		r.PerSecond = perSecond
+		return r
+	}
+	runs := []homelandEchoRun{
+		run(goNet, 0, 100, ""), run("node", 0, 50, ""),
+		run(goNet, 1, 200, ""), run("node", 1, 140, ""),
+		run(goNet, 2, 50, ""), run("node", 2, 40, ""),
+		run(goNet, 3, 80, ""), run("node", 3, 0, "connection 3: the server closed the connection"),
+	}
+	tests := []struct {
+		server string
+		want   homelandEchoRow
+	}{
+		{goNet, homelandEchoRow{Server: goNet, Conns: 100, Runs: 4,
+			PerSecond: spread{Median: 90, Min: 50, Max: 200}, VsGoNet: spread{Median: 1, Min: 1, Max: 1}}},
+		{"node", homelandEchoRow{Server: "node", Conns: 100, Runs: 3, Failed: 1,
+			PerSecond: spread{Median: 50, Min: 40, Max: 140}, VsGoNet: spread{Median: 0.7, Min: 0.5, Max: 0.8}}},
+	}
+	for _, tt := range tests {
+		got := echoRowOf(runs, tt.server, 100)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.server, diff)
+		}
+	}
+}
+
+// TestMissingRuntimeIsLeftOutWithWhatToInstall checks that a homeland
+// whose runtime is missing is left out with a line naming the package, and
+// that --only keeps go-net, which the ratios divide by.
+func TestMissingRuntimeIsLeftOutWithWhatToInstall(t *testing.T) {
+	absent := need{"node", "apt-get install nodejs", func() bool { return false }}
+	all := []contender{
+		{name: goNet, program: "echo"},
+		{name: "node", program: "echo", needs: []need{absent}},
+		{name: "callbacks", program: "echo"},
+		{name: "protocol", program: "echo"},
+	}
+	tests := []struct {
+		only        []string
+		wantKept    []string
+		wantMissing []string
+	}{
+		{nil, []string{goNet, "callbacks", "protocol"}, []string{"echo node left out: no node (apt-get install nodejs)"}},
+		{[]string{"callbacks"}, []string{goNet, "callbacks"}, nil},
+	}
+	for _, tt := range tests {
+		kept, missing := present(all, tt.only)
+		var names []string
+		for _, c := range kept {
+			names = append(names, c.name)
+		}
+		if diff := cmp.Diff(tt.wantKept, names); diff != "" {
+			t.Errorf("--only %v: kept (-want +got):\n%s", tt.only, diff)
+		}
+		if diff := cmp.Diff(tt.wantMissing, missing); diff != "" {
+			t.Errorf("--only %v: left out (-want +got):\n%s", tt.only, diff)
+		}
+	}
+}
+
+// TestRoundsRotateTheOrder checks that each server goes first in turn.
+func TestRoundsRotateTheOrder(t *testing.T) {
+	servers := []string{"a", "b", "c"}
+	want := [][]string{{"a", "b", "c"}, {"b", "c", "a"}, {"c", "a", "b"}, {"a", "b", "c"}}
+	for round, w := range want {
+		if diff := cmp.Diff(w, rotate(servers, round)); diff != "" {
+			t.Errorf("round %d (-want +got):\n%s", round, diff)
+		}
+	}
+}
+
+// TestHomelandsFlagsNameTheChoices checks the errors of bad flags.
+func TestHomelandsFlagsNameTheChoices(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--only", "deno"}, `unknown server "deno" (choose among: go-net, c-epoll, node, callbacks, asyncio, asyncio-uvloop, protocol, gevent, coroutines, gevent-talk)`},
+		{[]string{"--rounds", "0"}, "--rounds must be at least 1"},
+		{[]string{"--conns", "0"}, `--conns: "0" is not a positive number`},
+	}
+	for _, tt := range tests {
+		var stderr strings.Builder
+		_, err := parseHomelands(tt.args, &stderr)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want an error containing %q", tt.args, err, tt.want)
+		}
+	}
+}
