@@ -6,7 +6,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The tests' time bounds are scaled by this on a slow machine (see looptest).
 export LOOPKIT_TIME_SCALE ?= 1
 
-.PHONY: all test lint vet fmt-check staticcheck bench compare darwin-check prepare \
+.PHONY: all test lint vet fmt-check staticcheck bench compare homelands darwin-check prepare \
 	tutorials-check check hint reset progress doctor student-edition release
 
 all: lint test
@@ -39,6 +39,11 @@ bench:
 ## compare: the comparison of pollers and styles (see cmd/loopkit).
 compare:
 	$(GO) run ./cmd/loopkit compare
+
+## homelands: each style beside its homeland (Node, asyncio, gevent, C, Go net), in rounds
+## on pinned CPUs (a few minutes; it names what to install for a missing runtime).
+homelands:
+	$(GO) run ./cmd/loopkit compare --homelands $(ARGS)
 
 ## prepare: download and build everything once, so a workshop room needs no network.
 ## The tutorial's packages are built with -race too, as make check runs them:
