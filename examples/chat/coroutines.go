@@ -181,6 +181,7 @@ func (u *coroutinesUser) write(ctx context.Context) error {
 			out = append(out, more...) // and what else is queued: one write for all
 		}
 		if err := u.writeOut(ctx, out); err != nil {
+			u.chat.room.Drop(u.name, u) // gone: out of the room, and the reader stops
 			return nil
 		}
 		u.queued -= len(out)

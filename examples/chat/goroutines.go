@@ -190,6 +190,9 @@ func (u *goroutinesUser) write() {
 			break
 		}
 		if err := u.writeOut(out); err != nil {
+			u.chat.mu.Lock()
+			u.chat.room.Drop(u.name, u) // gone: out of the room, and the reader stops
+			u.chat.mu.Unlock()
 			return
 		}
 		u.chat.mu.Lock()

@@ -1,6 +1,7 @@
 package chattest
 
 import (
+	"net"
 	"runtime"
 	"strings"
 	"testing"
@@ -32,6 +33,7 @@ func RunRoom(t *testing.T, start Starter) {
 		{"NeverReaderBeforeName", testNeverReaderBeforeName},
 		{"NeverReaderAfterJoin", testNeverReaderAfterJoin},
 		{"NoGhostAfterDrop", testNoGhostAfterDrop},
+		{"ResetWhileTheRoomWaits", testResetWhileTheRoomWaits},
 		{"NameTimeout", testNameTimeout},
 	}
 	for _, tt := range tests {
@@ -131,6 +133,23 @@ func testNoGhostAfterDrop(t *testing.T, start Starter) {
 			t.Fatalf("after the ghost was dropped, watcher received %q, want %q", got, w)
 		}
 	}
+}
+
+// testResetWhileTheRoomWaits has a user who reads nothing talk until the
+// room waits for them, then reset the connection before DropGrace: the
+// others hear they left, and the room goes on.
+func testResetWhileTheRoomWaits(t *testing.T, start Starter) {
+	addr := start(t, Limits)
+	watcher := joinAll(t, addr, "watcher")[0]
+	silent := connectSlow(t, addr, "silent")
+	watcher.expect(chatroom.Joined("silent", "127.0.0.1"))
+	heard := watcher.readUntilAsync(chatroom.Left("silent"))
+	silent.push("x\n", 4<<20)
+	silent.conn.(*net.TCPConn).SetLinger(0)
+	silent.conn.Close()
+	<-heard
+	watcher.say("still here")
+	watcher.expect("watcher> still here\n")
 }
 
 // testNameTimeout has a connection give no name: after NameTimeout it is

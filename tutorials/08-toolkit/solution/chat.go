@@ -175,6 +175,7 @@ func (u *user) write(ctx context.Context) error {
 			break // closed: the user left, or was dropped
 		}
 		if err := u.writeOut(ctx, []byte(msg)); err != nil {
+			u.chat.room.Drop(u.name, u) // gone: out of the room, and the reader stops
 			return nil
 		}
 		u.queued -= len(msg)
