@@ -36,16 +36,15 @@ type goroutinesChat struct {
 // Flow control: the queue takes any number of messages, and the user's
 // backlog is the bytes in it and in the writer's hands. Past
 // Limits.HighWater the user tells the room, and every reader waits on its
-// resume channel before its next line, until the writer has brought the
+// changed condition before its next line, until the writer has brought the
 // backlog down to the low-water mark. While the user is full, the writer's
 // write has a deadline: a write that took nothing for DropGrace drops the
 // user. Before a name, the writes of the replies block the reader.
 type goroutinesUser struct {
-	chat   *goroutinesChat
-	conn   net.Conn
-	name   string        // "" until the user has joined
-	ready  chan struct{} // a token when the queue has messages or is closed
-	resume chan struct{} // a token when the room lets a stopped reader go on
+	chat    *goroutinesChat
+	conn    net.Conn
+	name    string     // "" until the user has joined
+	changed *sync.Cond // on chat.mu: the queue has messages or is closed, or the room lets the reader go on
 
 	// Guarded by chat.mu.
 	queue   []string
@@ -59,7 +58,7 @@ type goroutinesUser struct {
 // reader and writer until both have ended (the talk's joinall).
 func (c *goroutinesChat) handle(conn net.Conn) {
 	lines := chatroom.NewLineBuffer(c.limits.MaxLine)
-	u := &goroutinesUser{chat: c, conn: conn, ready: make(chan struct{}, 1), resume: make(chan struct{}, 1)}
+	u := &goroutinesUser{chat: c, conn: conn, changed: sync.NewCond(&c.mu)}
 	if err := c.readName(lines, u); err != nil || u.name == "" {
 		c.report(u, err)
 		return
@@ -153,26 +152,14 @@ func (c *goroutinesChat) say(u *goroutinesUser, line string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.room.Congested() && !u.dropped {
-		c.room.Wait(u.wake)
-		c.mu.Unlock()
-		<-u.resume
-		c.mu.Lock()
+		c.room.Wait(u.changed.Broadcast)
+		u.changed.Wait()
 	}
 	if u.dropped {
 		return false
 	}
 	c.room.Say(u.name, line)
 	return true
-}
-
-// wake gives the reader a resume token, unless it has one.
-func (u *goroutinesUser) wake() { signal(u.resume) }
-
-func signal(ch chan struct{}) {
-	select {
-	case ch <- struct{}{}:
-	default:
-	}
 }
 
 // write is the user's writer: it writes the messages of the queue, in
@@ -208,20 +195,17 @@ func (u *goroutinesUser) write() {
 // take waits until the queue has messages and returns them appended to
 // out, or returns out empty once the queue is closed and empty.
 func (u *goroutinesUser) take(out []byte) []byte {
-	for {
-		u.chat.mu.Lock()
-		for _, msg := range u.queue {
-			out = append(out, msg...)
-		}
-		clear(u.queue)
-		u.queue = u.queue[:0]
-		closed := u.closed
-		u.chat.mu.Unlock()
-		if len(out) > 0 || closed {
-			return out
-		}
-		<-u.ready
+	u.chat.mu.Lock()
+	defer u.chat.mu.Unlock()
+	for len(u.queue) == 0 && !u.closed {
+		u.changed.Wait()
 	}
+	for _, msg := range u.queue {
+		out = append(out, msg...)
+	}
+	clear(u.queue)
+	u.queue = u.queue[:0]
+	return out
 }
 
 // writeOut writes p. While the user is full, the write has a deadline (see
@@ -260,7 +244,7 @@ func (u *goroutinesUser) Send(msg string) bool {
 	if !u.closed {
 		u.queue = append(u.queue, msg)
 		u.queued += len(msg)
-		signal(u.ready)
+		u.changed.Broadcast()
 		u.checkBacklog()
 	}
 	return true
@@ -287,17 +271,16 @@ func (u *goroutinesUser) checkBacklog() {
 // is in it. The mutex is held.
 func (u *goroutinesUser) closeQueue() {
 	u.closed = true
-	signal(u.ready)
+	u.changed.Broadcast()
 }
 
 // Drop empties the queue and closes it, so that the writer writes TooSlow
-// next, wakes the reader to stop, and gives the writer DropGrace for what
+// next and the reader stops, and gives the writer DropGrace for what
 // it is writing and that. The room calls it with the mutex held.
 func (u *goroutinesUser) Drop() {
 	clear(u.queue)
 	u.queue = nil
 	u.dropped, u.full = true, false
 	u.closeQueue()
-	u.wake()
 	u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 }
