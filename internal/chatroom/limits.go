@@ -28,13 +28,13 @@ type Limits struct {
 
 // DefaultLimits are the limits of `loopkit run chat`.
 //
-// What a user costs: at most HighWater + 2 × MaxMessage bytes wait for them
-// (the room stops its senders on the message that crosses the mark, and
-// one more may be in the connection's hands), plus a "left" line for each
-// user who leaves meanwhile; their reader holds one read (64 KiB) and an
-// unfinished line. Before they have a name, one reply: the server stops
-// reading from a connection whose reply is not yet sent. So 1000 users
-// who all stop reading cost about 200 MB.
+// What a user costs: at most HighWater bytes wait for them, plus the one
+// message that crossed the mark (up to MaxName + 4 × MaxLine bytes, a line
+// of escapes), plus a "left" line for each user who leaves meanwhile; the
+// writer holds one more batch while it writes it, and the reader one read
+// (64 KiB) and an unfinished line. Before they have a name, one reply: the
+// server stops reading from a connection whose reply is not yet sent. So
+// 1000 users who all stop reading cost about 200 MB, whatever they send.
 //
 // Discussion: the bound is in bytes, as an IRC server's "sendq" is, because
 // a message in a queue may be 10 bytes or 4 KiB. Where IRC disconnects a

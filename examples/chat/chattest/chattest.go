@@ -5,7 +5,9 @@
 //
 // Run is used by the examples' tests on every style and backend, and can
 // check any chat server that speaks the texts of internal/chatroom, such as
-// the one a tutorial step builds.
+// the one a tutorial step builds. RunRoom adds what a real room does (a
+// paste, everyone bursting, peers that never read), which the talk's
+// simpler chat does not survive.
 package chattest
 
 import (
