@@ -409,7 +409,7 @@ func (h *homelandsRun) chatOnce(c contender, sc chatScenario) homelandChatRun {
 	}()
 	h.waitQuiet()
 	before, client0 := readServer(srv), readClientUsage()
-	fig, err := chatLoad{users: h.opts.chatUsers, scenario: sc, bound: chatBoundOf(h.opts.window)}.run(srv.addr)
+	fig, err := chatLoad{users: h.opts.chatUsers, scenario: sc, bound: homelandsChatBound, quiet: homelandsChatQuiet}.run(srv.addr)
 	after, client1 := readServer(srv), readClientUsage()
 	if err != nil {
 		run.Error = err.Error()
@@ -428,9 +428,18 @@ func (h *homelandsRun) chatOnce(c contender, sc chatScenario) homelandChatRun {
 	return run
 }
 
-// chatBoundOf is how long a chat scenario may take: the talk's chat has no
-// bound on its queues and may take its time over a burst.
-func chatBoundOf(window time.Duration) time.Duration { return 10 * window }
+// homelandsChatBound is how long a chat scenario may take, and
+// homelandsChatQuiet how long a reader waits for its next line before it
+// concludes that no more are coming. Both are longer than compare's: the
+// talk's chat has no bound on its queues, and its writer greenlet sends
+// its user's whole queue before gevent's hub runs the next one, so in a
+// burst the last user may hear nothing for a second, and then everything.
+// Under compare's half second that user would stop listening and count
+// lines as lost that were only late.
+const (
+	homelandsChatBound = 30 * time.Second
+	homelandsChatQuiet = 3 * time.Second
+)
 
 // waitQuiet waits for the machine to be quiet before a run, and says so
 // when it never was.

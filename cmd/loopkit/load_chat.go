@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -62,6 +63,7 @@ type chatLoad struct {
 	users    int
 	scenario chatScenario
 	bound    time.Duration
+	quiet    time.Duration // 0: chatQuiet
 }
 
 // chatQuiet is how long a reader waits for the next line before it
@@ -98,7 +100,7 @@ func (ld chatLoad) run(addr string) (chatFigures, error) {
 	heard := make([]hearing, len(users))
 	var all sync.WaitGroup
 	for i, u := range users {
-		u.in.end = began.Add(ld.bound)
+		u.in.end, u.in.quiet = began.Add(ld.bound), cmp.Or(ld.quiet, chatQuiet)
 		u.conn.SetWriteDeadline(u.in.end)
 		own, gone := make(chan struct{}, ld.scenario.lines), make(chan struct{})
 		all.Go(func() {
@@ -121,17 +123,18 @@ type chatUser struct {
 	r    *bufio.Reader // reads in
 }
 
-// A quietReader reads a connection, each read waiting at most chatQuiet
+// A quietReader reads a connection, each read waiting at most quiet
 // and ending at end at the latest (no limit but the connection's deadline
 // while end is zero).
 type quietReader struct {
-	conn net.Conn
-	end  time.Time
+	conn  net.Conn
+	end   time.Time
+	quiet time.Duration
 }
 
 func (q *quietReader) Read(p []byte) (int, error) {
 	if !q.end.IsZero() {
-		deadline := time.Now().Add(chatQuiet)
+		deadline := time.Now().Add(q.quiet)
 		if q.end.Before(deadline) {
 			deadline = q.end
 		}
