@@ -23,6 +23,59 @@ func BenchmarkPingPong(b *testing.B) {
 	}
 }
 
+// BenchmarkHandOff splits a Sleep(ctx, 0) round trip in two: what one park
+// and resume costs, and what the loop's iteration around it costs.
+//
+//   - park: an op is one park and one resume, of one of 1000 coroutines that
+//     each yield in turn; the iteration (and its poll) that runs them is
+//     shared by the thousand.
+//   - iteration: an op is one iteration of the loop that runs one callback:
+//     the poll with timeout 0 a yield waits for, without any switch.
+func BenchmarkHandOff(b *testing.B) {
+	for _, backend := range loop.Backends() {
+		b.Run("park/"+backend, func(b *testing.B) { benchmarkParks(b, backend) })
+		b.Run("iteration/"+backend, func(b *testing.B) { benchmarkIteration(b, backend) })
+	}
+}
+
+// benchmarkParks: 1000 coroutines yield, b.N times in all.
+func benchmarkParks(b *testing.B, backend string) {
+	const yielders = 1000
+	h := benchHub(b, backend)
+	for i := range yielders {
+		n := b.N / yielders
+		if i < b.N%yielders {
+			n++
+		}
+		h.Spawn(func(ctx context.Context) error {
+			for range n {
+				if err := Sleep(ctx, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := h.Run(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchmarkIteration: one callback queued and run per iteration.
+func benchmarkIteration(b *testing.B, backend string) {
+	l := benchHub(b, backend).Loop()
+	fn := func() {}
+	b.ReportAllocs()
+	for b.Loop() {
+		l.CallSoon(fn)
+		if err := l.RunOnce(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // benchmarkChannels: goroutine A sends to B, B sends back.
 func benchmarkChannels(b *testing.B) {
 	ping, pong := make(chan struct{}), make(chan struct{})

@@ -133,10 +133,12 @@ func (c *Conn) readOnce(p []byte) (int, error) {
 }
 
 // Write writes all of p and returns len(p), or fewer bytes and an error. A
-// short write (the socket's send buffer took only part of p) is followed by
-// another; when the buffer is full, Write parks the coroutine of ctx until
-// the peer has read enough to make room. That park is the backpressure a
-// fast writer feels from a slow reader.
+// short write (the socket's send buffer took only part of p) filled the
+// buffer, so Write parks the coroutine of ctx until the peer has read enough
+// to make room, and writes the rest then; it does not first try a write
+// that would find EAGAIN, for the reason Read does not (see "The read not
+// made"). That park is the backpressure a fast writer feels from a slow
+// reader.
 func (c *Conn) Write(ctx context.Context, p []byte) (int, error) {
 	co, err := current(ctx)
 	if err != nil {
@@ -145,7 +147,8 @@ func (c *Conn) Write(ctx context.Context, p []byte) (int, error) {
 	// It does, until all of p is written or an error:
 	//   - give up if the Conn is closed or its write deadline passed;
 	//   - write what is left;
-	//   - if the send buffer is full, park until the socket is writable.
+	//   - if the send buffer is full (a short write, or EAGAIN), park
+	//     until the socket is writable.
 	written := 0
 	for {
 		if err := c.writer.check(); err != nil {
@@ -156,9 +159,7 @@ func (c *Conn) Write(ctx context.Context, p []byte) (int, error) {
 		switch {
 		case written == len(p):
 			return written, nil
-		case err == nil:
-			continue // a short write: try the rest, which usually meets EAGAIN
-		case !sock.WouldBlock(err):
+		case err != nil && !sock.WouldBlock(err):
 			return written, c.opError("write", err)
 		}
 		if err := c.writer.wait(ctx, co); err != nil {
