@@ -188,7 +188,7 @@ func (c *ciRun) skeletonsAndMutants() {
 		}
 	})
 	c.logf("skeleton  %d must_fail checks fail on the skeletons, for the right reason", skeletons)
-	c.logf("mutants   %d known-wrong versions each caught by its check (%s)", mutants, since(start))
+	c.logf("mutants   %d known-wrong versions each caught by its check, which leads to the hint its patch names (%s)", mutants, since(start))
 }
 
 // expectSkeletonFailure requires test to fail (not pass, not skip) on the
