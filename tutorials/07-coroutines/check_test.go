@@ -105,9 +105,18 @@ func waitFailure(r *rig) string {
 		}
 		return ""
 	case <-time.After(bound()):
-		return fmt.Sprintf("Run had not returned %v later: the loop is stuck inside a callback, "+
-			"or still waits for something%s", bound(), r.explain())
 	}
+	// Stuck inside a callback, or waiting for something? A callback
+	// queued now tells.
+	ran := make(chan struct{})
+	if r.loop.CallSoonThreadSafe(func() { close(ran) }) == nil {
+		select {
+		case <-ran:
+		case <-time.After(bound()):
+			return fmt.Sprintf(stuckInCallback+"%s", bound(), r.explain())
+		}
+	}
+	return fmt.Sprintf("Run had not returned %v later: the loop still waits for something%s", bound(), r.explain())
 }
 
 // TestSleepOrder spawns four coroutines that sleep 30, 10, 20 and 10ms, on

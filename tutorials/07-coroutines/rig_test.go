@@ -109,11 +109,13 @@ func (r *rig) onLoop(fn func()) {
 		r.ended <- err
 		once.Do(fn)
 	case <-time.After(bound()):
-		r.t.Fatalf("the loop did not run a callback within %v: it is stuck inside one, most likely in resume, "+
-			"waiting for a coroutine that does not hand control back (park must send on h.yield, then wait on co.resume)%s",
-			bound(), r.explain())
+		r.t.Fatalf(stuckInCallback+"%s", bound(), r.explain())
 	}
 }
+
+// stuckInCallback says why a loop runs no callback: its %v is the bound.
+const stuckInCallback = "the loop did not run a callback within %v: it is stuck inside one, most likely in resume, " +
+	"waiting for a coroutine that does not hand control back (park must send on h.yield, then wait on co.resume)"
 
 // settle lets the loop run until what is queued now has run, and what
 // that queued in turn: a wake-up runs the iteration after its timer.
