@@ -255,22 +255,22 @@ func (u *callbacksUser) sayLast(words string) {
 	u.closed = true
 }
 
-// leave takes the user out of the room (if still in: a dropped user is
-// out already), then hands what is queued to the connection and closes it
-// once written.
+// leave hands what is queued to the connection and closes it once
+// written, then takes the user out of the room (if still in: a dropped
+// user is out already). Closed first: Leave may resume the senders waiting
+// for the room, this user's lines among them, which must not be said now.
 func (u *callbacksUser) leave() {
+	if !u.closed {
+		for _, msg := range u.queue {
+			u.conn.Write([]byte(msg), nil)
+		}
+		u.queue = nil
+		u.conn.Close()
+		u.closed = true
+	}
 	if u.name != "" {
 		u.chat.room.Leave(u.name, u)
 	}
-	if u.closed {
-		return
-	}
-	for _, msg := range u.queue {
-		u.conn.Write([]byte(msg), nil)
-	}
-	u.queue = nil
-	u.conn.Close()
-	u.closed = true
 }
 
 // onClose runs once the connection has closed, whatever closed it, and

@@ -171,12 +171,14 @@ func (u *protocolUser) nameTimedOut() {
 	}
 }
 
-// EOFReceived takes the user out of the room, hands what is queued to the
-// transport, and lets it close once that is written.
+// EOFReceived hands what is queued to the transport, lets it close once
+// that is written, and takes the user out of the room. Closed first: Leave
+// may resume the senders waiting for the room, this user's lines among
+// them, which must not be said now.
 func (u *protocolUser) EOFReceived() (keepOpen bool) {
-	u.leave()
 	u.flush()
 	u.closed = true
+	u.leave()
 	return false
 }
 
