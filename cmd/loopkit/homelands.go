@@ -408,9 +408,12 @@ func (h *homelandsRun) chatOnce(c contender, sc chatScenario) homelandChatRun {
 		}
 	}()
 	h.waitQuiet()
-	before, client0 := readServer(srv), readClientUsage()
-	fig, err := chatLoad{users: h.opts.chatUsers, scenario: sc, bound: homelandsChatBound, quiet: homelandsChatQuiet}.run(srv.addr)
-	after, client1 := readServer(srv), readClientUsage()
+	var before, after serverReading
+	var client0, client1 clientUsage
+	load := chatLoad{users: h.opts.chatUsers, scenario: sc, bound: homelandsChatBound, quiet: homelandsChatQuiet,
+		onStart: func() { before, client0 = readServer(srv), readClientUsage() }}
+	fig, err := load.run(srv.addr)
+	after, client1 = readServer(srv), readClientUsage()
 	if err != nil {
 		run.Error = err.Error()
 		return run
@@ -458,7 +461,7 @@ type serverReading struct {
 }
 
 func readServer(c *child) serverReading {
-	cpu, _ := c.cpu()
+	cpu, _ := processCPU(c.cmd.Process.Pid)
 	busy, _ := machineBusy()
 	return serverReading{at: time.Now(), cpu: cpu, busy: busy}
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -34,21 +36,22 @@ type homelandsResults struct {
 
 // homelandsSettings are the conditions of a homelands run.
 type homelandsSettings struct {
-	Rounds       int     `json:"rounds"`
-	Warmup       string  `json:"warmup"`
-	Window       string  `json:"window"`
-	MessageBytes int     `json:"echo_message_bytes"`
-	ChatUsers    int     `json:"chat_users"`
-	MaxOther     float64 `json:"max_other_cpus"`
-	Pinned       bool    `json:"pinned"`
-	ServerCPU    int     `json:"server_cpu"`
-	ClientCPU    int     `json:"client_cpu"`
-	GoVersion    string  `json:"go_version"`
-	OS           string  `json:"os"`
-	Arch         string  `json:"arch"`
-	CPUs         int     `json:"cpus"`
-	Date         string  `json:"date"`
-	Seconds      float64 `json:"seconds"`
+	Rounds       int               `json:"rounds"`
+	Warmup       string            `json:"warmup"`
+	Window       string            `json:"window"`
+	MessageBytes int               `json:"echo_message_bytes"`
+	ChatUsers    int               `json:"chat_users"`
+	MaxOther     float64           `json:"max_other_cpus"`
+	Pinned       bool              `json:"pinned"`
+	ServerCPU    int               `json:"server_cpu"`
+	ClientCPU    int               `json:"client_cpu"`
+	GoVersion    string            `json:"go_version"`
+	OS           string            `json:"os"`
+	Arch         string            `json:"arch"`
+	CPUs         int               `json:"cpus"`
+	Date         string            `json:"date"`
+	Seconds      float64           `json:"seconds"`
+	Versions     map[string]string `json:"versions"`
 }
 
 func homelandsSettingsOf(o homelandsOptions, p placement) homelandsSettings {
@@ -56,8 +59,29 @@ func homelandsSettingsOf(o homelandsOptions, p placement) homelandsSettings {
 		Rounds: o.rounds, Warmup: o.warmup.String(), Window: o.window.String(), MessageBytes: o.size,
 		ChatUsers: o.chatUsers, MaxOther: o.maxOther, Pinned: p.pinned, ServerCPU: p.server, ClientCPU: p.client,
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
-		Date: time.Now().UTC().Format(time.RFC3339),
+		Date: time.Now().UTC().Format(time.RFC3339), Versions: versions(),
 	}
+}
+
+// versions asks each runtime that is present for its version, for the
+// report: a figure means little without them.
+func versions() map[string]string {
+	py := pythonPath()
+	ask := map[string][]string{
+		"node":   {"node", "--version"},
+		"python": {py, "-c", "import sys; print(sys.version.split()[0])"},
+		"gevent": {py, "-c", "import gevent; print(gevent.__version__)"},
+		"uvloop": {py, "-c", "import uvloop; print(uvloop.__version__)"},
+		"gcc":    {"gcc", "-dumpfullversion"},
+		"kernel": {"uname", "-r"},
+	}
+	out := map[string]string{}
+	for name, argv := range ask {
+		if v, err := exec.Command(argv[0], argv[1:]...).Output(); err == nil {
+			out[name] = strings.TrimSpace(string(v))
+		}
+	}
+	return out
 }
 
 // homelandEchoRun is one echo load on one fresh server.
@@ -303,7 +327,7 @@ func homelandTables(r *homelandsResults) []table {
 			rate = fmt.Sprintf("%.0f", c.PerSecond.Median)
 		}
 		chat.rows = append(chat.rows, []string{c.Scenario, c.Server, rate, fmt.Sprintf("%.0f–%.0f", c.PerSecond.Min, c.PerSecond.Max),
-			fmt.Sprintf("%.2f", c.ServerCPUPerDeliveryUs), fmt.Sprint(c.Lost), fmt.Sprint(c.Dropped), fmt.Sprintf("%.1f", c.PeakRSSMB), redoneCell(c.Redone, 0)})
+			fmt.Sprintf("%.3f", c.ServerCPUPerDeliveryUs), fmt.Sprint(c.Lost), fmt.Sprint(c.Dropped), fmt.Sprintf("%.1f", c.PeakRSSMB), redoneCell(c.Redone, 0)})
 	}
 	return []table{side, full, chat}
 }
@@ -370,6 +394,11 @@ func homelandsMarkdown(r *homelandsResults, charts []chart) string {
 	s := r.Settings
 	fmt.Fprintf(&b, "# loopkit compare --homelands\n\n%s, %s/%s, %d CPUs, %s; %d rounds; echo windows of %s after %s of warm-up, %d-byte messages; took %.0f s.\n",
 		s.GoVersion, s.OS, s.Arch, s.CPUs, s.Date, s.Rounds, s.Window, s.Warmup, s.MessageBytes, s.Seconds)
+	var vs []string
+	for _, name := range slices.Sorted(maps.Keys(s.Versions)) {
+		vs = append(vs, name+" "+s.Versions[name])
+	}
+	fmt.Fprintf(&b, "\nVersions: %s.\n", strings.Join(vs, ", "))
 	place := "Server and client shared the one CPU."
 	if s.Pinned {
 		place = fmt.Sprintf("Each server was pinned to CPU %d, the client to CPU %d.", s.ServerCPU, s.ClientCPU)

@@ -64,6 +64,7 @@ type chatLoad struct {
 	scenario chatScenario
 	bound    time.Duration
 	quiet    time.Duration // 0: chatQuiet
+	onStart  func()        // if not nil, called once all have joined, as the scenario starts
 }
 
 // chatQuiet is how long a reader waits for the next line before it
@@ -94,6 +95,9 @@ func (ld chatLoad) run(addr string) (chatFigures, error) {
 	senders := ld.scenario.senders
 	if senders == 0 {
 		senders = len(users)
+	}
+	if ld.onStart != nil {
+		ld.onStart()
 	}
 	began := time.Now()
 	sent := make([]int, len(users))
