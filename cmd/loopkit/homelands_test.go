@@ -3,7 +3,9 @@
 package main
 
 import (
+	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/sys/unix"
 )
 
 // TestEpollLoadFailsWrongServers runs the homelands' echo client against
@@ -205,6 +208,79 @@ func TestHomelandsFlagsNameTheChoices(t *testing.T) {
 		_, err := parseHomelands(tt.args, &stderr)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: got %v, want an error containing %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+// TestHomelandRunMeasuresAServer runs one echo run and one chat run of the
+// homelands, as the rounds do, on the kit's callbacks style started as a
+// child process (this test binary, as loopkit run): every figure of the
+// rows is there, the server's CPU from /proc among them.
+func TestHomelandRunMeasuresAServer(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cpus unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &cpus); err != nil {
+		t.Fatal(err)
+	}
+	place, err := placeProcesses()
+	t.Cleanup(func() { pinProcess(&cpus) }) // the other tests run where they did
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &homelandsRun{
+		opts:     homelandsOptions{rounds: 1, size: 64, warmup: 100 * time.Millisecond, window: 300 * time.Millisecond, chatUsers: 5, maxOther: 100},
+		place:    place,
+		progress: io.Discard,
+		results:  &homelandsResults{},
+	}
+	var echo, chat contender
+	for _, c := range contenders(exe, t.TempDir()) {
+		if c.name == "callbacks" && c.program == "echo" {
+			echo = c
+		}
+		if c.name == "callbacks" && c.program == "chat" {
+			chat = c
+		}
+	}
+	if place.pinned {
+		checkServerPinned(t, place, echo)
+	}
+	e := h.echo(echo, 10, 0)
+	if e.Error != "" || e.RoundTrips == 0 || e.ServerCPUPerRTus <= 0 || e.ClientCPU <= 0 || e.PeakRSSMB <= 0 {
+		t.Errorf("echo: got %+v, want no error, and round trips, server CPU, client CPU and peak RSS", e)
+	}
+	c := h.chat(chat, chatScenario{name: "burst", lines: 10}, 0)
+	if c.Error != "" || c.Deliveries != 5*5*10 || c.Lost != 0 || c.ServerCPUPerDeliveryUs <= 0 || c.PeakRSSMB <= 0 {
+		t.Errorf("chat: got %+v, want no error, %d deliveries, none lost, server CPU and peak RSS", c, 5*5*10)
+	}
+	if len(h.results.Failures) > 0 {
+		t.Errorf("failures: %q", h.results.Failures)
+	}
+}
+
+// checkServerPinned starts c as the rounds do and checks that it runs on
+// the server's CPU, and this process on the client's.
+func checkServerPinned(t *testing.T, place placement, c contender) {
+	t.Helper()
+	srv, err := startPinned(place, c.command())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopHomeland(srv)
+	for _, who := range []struct {
+		name string
+		pid  int
+		want int
+	}{{"server", srv.cmd.Process.Pid, place.server}, {"client", 0, place.client}} {
+		var got unix.CPUSet
+		if err := unix.SchedGetaffinity(who.pid, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got != *only(who.want) {
+			t.Errorf("the %s may run on %d CPUs (CPU %d: %v), want CPU %d alone", who.name, got.Count(), who.want, got.IsSet(who.want), who.want)
 		}
 	}
 }

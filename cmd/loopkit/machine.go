@@ -42,31 +42,32 @@ func placeProcesses() (placement, error) {
 		return placement{}, nil
 	}
 	p := placement{server: cpus[0], client: cpus[1], pinned: true}
-	return p, pinProcess(p.client)
+	return p, pinProcess(only(p.client))
 }
 
-// pinProcess pins every thread of this process to cpu. Affinity belongs to
+// only is the set of the one CPU cpu.
+func only(cpu int) *unix.CPUSet {
+	var set unix.CPUSet
+	set.Set(cpu)
+	return &set
+}
+
+// pinProcess pins every thread of this process to set. Affinity belongs to
 // a thread, not to a process; a thread the runtime makes later inherits the
 // mask of the thread that made it, which is then pinned already.
-func pinProcess(cpu int) error {
+func pinProcess(set *unix.CPUSet) error {
 	tasks, err := os.ReadDir("/proc/self/task")
 	if err != nil {
 		return err
 	}
 	for _, t := range tasks {
 		tid, _ := strconv.Atoi(t.Name())
-		if err := pinThread(tid, cpu); err != nil && !errors.Is(err, unix.ESRCH) {
-			return err
+		err := unix.SchedSetaffinity(tid, set)
+		if err != nil && !errors.Is(err, unix.ESRCH) { // ESRCH: the thread has just exited
+			return os.NewSyscallError("sched_setaffinity", err)
 		}
 	}
 	return nil
-}
-
-// pinThread pins the thread tid (0: the calling one) to cpu.
-func pinThread(tid, cpu int) error {
-	var set unix.CPUSet
-	set.Set(cpu)
-	return os.NewSyscallError("sched_setaffinity", unix.SchedSetaffinity(tid, &set))
 }
 
 // startPinned starts cmd on the server's CPU. The child inherits the mask
@@ -80,13 +81,13 @@ func startPinned(p placement, cmd *exec.Cmd) (*child, error) {
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	if err := pinThread(0, p.server); err != nil {
-		return nil, err
+	if err := unix.SchedSetaffinity(0, only(p.server)); err != nil {
+		return nil, os.NewSyscallError("sched_setaffinity", err)
 	}
 	c, err := startProcess(cmd)
 	// A runtime thread made from this one meanwhile is on the server's CPU
 	// too: pin them all back.
-	if err := pinProcess(p.client); err != nil {
+	if err := pinProcess(only(p.client)); err != nil {
 		return c, err
 	}
 	return c, err
