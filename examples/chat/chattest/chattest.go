@@ -41,8 +41,8 @@ var Limits = chatroom.Limits{
 	MaxName:     16,
 	MaxUsers:    32,
 	HighWater:   8 << 10,
-	DropGrace:   time.Second,
-	NameTimeout: 10 * time.Second,
+	DropGrace:   scaled(time.Second),
+	NameTimeout: scaled(10 * time.Second),
 	MaxQueued:   512,
 }
 
@@ -80,12 +80,17 @@ func Run(t *testing.T, start Starter) {
 // LOOPKIT_TIME_SCALE on a slow machine. Every client connection has it as
 // its deadline, so a server that stops answering fails the test instead of
 // hanging it.
-func Bound() time.Duration {
+func Bound() time.Duration { return scaled(20 * time.Second) }
+
+// scaled returns d times LOOPKIT_TIME_SCALE, if that is set: the waits a
+// slow machine needs longer, a bound or a grace that a client that reads
+// must be able to meet.
+func scaled(d time.Duration) time.Duration {
 	scale, err := strconv.ParseFloat(os.Getenv("LOOPKIT_TIME_SCALE"), 64)
 	if err != nil || scale <= 0 {
 		scale = 1
 	}
-	return time.Duration(float64(20*time.Second) * scale)
+	return time.Duration(float64(d) * scale)
 }
 
 func testPrompt(t *testing.T, start Starter) {
@@ -276,7 +281,7 @@ func testSlowUserDropped(t *testing.T, start Starter) {
 	limits := Limits
 	limits.MaxQueued = 16
 	limits.HighWater = 2 << 10
-	limits.DropGrace = 500 * time.Millisecond
+	limits.DropGrace = scaled(500 * time.Millisecond)
 	addr := start(t, limits)
 	cs := joinAll(t, addr, "watcher", "talker")
 	watcher, talker := cs[0], cs[1]

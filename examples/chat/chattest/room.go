@@ -45,7 +45,7 @@ func RunRoom(t *testing.T, start Starter) {
 // user who reads nothing must be dropped while the others read on.
 var dropSoon = func() chatroom.Limits {
 	l := Limits
-	l.DropGrace = 250 * time.Millisecond
+	l.DropGrace = scaled(250 * time.Millisecond)
 	return l
 }()
 
