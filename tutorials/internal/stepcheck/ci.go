@@ -313,6 +313,7 @@ func (c *ciRun) solutions() {
 	if r.exitCode != 0 && len(r.failedLeaves()) == 0 && len(r.pkgFail) == 0 {
 		c.problem("solution: go test exited %d:\n%s%s", r.exitCode, indent(r.out("").String(), "    "), indent(r.stderr, "    "))
 	}
+	c.holeChecksRan(r)
 	pkgs := map[string]bool{}
 	for k, res := range r.tests {
 		if res.action == "pass" {
@@ -321,6 +322,23 @@ func (c *ciRun) solutions() {
 	}
 	c.logf("solution  %d tests (and subtests) of %d packages passed 3 times with -race (%s)",
 		r.count("pass"), len(pkgs), since(start))
+}
+
+// holeChecksRan requires the checks steps.json lists for each hole to be
+// tests the solutions' run has: a check renamed in its suite but not in
+// steps.json would send its failures to the wrong hint.
+func (c *ciRun) holeChecksRan(r *report) {
+	prefix := modulePath(c.tu) + "/tutorials/"
+	for _, s := range c.exercises() {
+		for _, h := range s.Exercise.Holes {
+			for _, check := range h.Checks {
+				if !r.ran(prefix+s.Dir, check) {
+					c.problem("%s: steps.json says %s of hole %s is checked by %s, a test the solutions' run does not have",
+						s.Dir, h.File, h.Name, check)
+				}
+			}
+		}
+	}
 }
 
 // smoke builds every step's program and runs it as a teacher would before

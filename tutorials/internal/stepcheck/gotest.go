@@ -107,6 +107,16 @@ func (r *report) find(name string) (*result, bool) {
 	return nil, false
 }
 
+// ran reports whether the test name, or a subtest of it, ran in pkg.
+func (r *report) ran(pkg, name string) bool {
+	for _, k := range r.order {
+		if k.pkg == pkg && (k.test == name || strings.HasPrefix(k.test, name+"/")) {
+			return true
+		}
+	}
+	return false
+}
+
 // outputOf returns the output of a test and of its subtests, without the
 // lines go test adds about running and finishing them. An empty k.pkg
 // matches any package: enough in a run of one.

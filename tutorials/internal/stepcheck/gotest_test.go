@@ -49,6 +49,9 @@ func TestReportReadsEventsByPackage(t *testing.T) {
 	if !strings.Contains(r.out("").String(), "not json") {
 		t.Errorf("a line that is not JSON was lost")
 	}
+	if !r.ran("m/b", "TestEcho/1-Stage") || r.ran("m/a", "TestEcho/1-Stage") || r.ran("m/b", "TestEcho/1") {
+		t.Errorf("ran: want TestEcho/1-Stage in m/b only, and no test TestEcho/1")
+	}
 	if n := r.count("skip"); n != 1 {
 		t.Errorf("count(skip) = %d, want 1", n)
 	}
