@@ -24,7 +24,10 @@ import (
 // The paths are relative to the step's directory, so `git apply` and
 // `patch -p1` read it too. A copy of the whole solution per mutant would
 // be a page of code to read for each line that matters, and would drift
-// from the solution unseen; a patch that no longer applies says so.
+// from the solution unseen; a patch that no longer applies says so. It is
+// applied here, not by git apply: stepcheck needs nothing but Go (a
+// downloaded archive of the repository has no git), and its error names
+// the mutant and the hunk.
 type Patch struct {
 	What  string // the mistake, in a sentence
 	Hint  string // the anchor in hints.md a failure must point at: "collect-h1"
