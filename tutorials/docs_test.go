@@ -377,6 +377,26 @@ func TestDocsHintLinksResolve(t *testing.T) {
 // step's holes has, rightly, no TODO markers left, and go test ./...
 // must still pass for them.
 
+// TestMutantsApply applies each mutant's patch to its step's solution, so
+// that whoever changes a solution learns from go test, not only from make
+// tutorials-check, that a mutant must be made again on it. An edition
+// without the answers has neither solutions nor mutants.
+func TestMutantsApply(t *testing.T) {
+	for _, s := range loadManifest(t).Written() {
+		if s.Exercise == nil {
+			continue
+		}
+		for _, mu := range s.Exercise.Mutants {
+			if _, err := os.Stat(manifest.MutantPath(s.Dir, mu.Name)); os.IsNotExist(err) {
+				continue
+			}
+			if _, _, err := manifest.ApplyMutant(s.Dir, mu.Name); err != nil {
+				t.Errorf("%v\n  make it again on the solution as it is now: tutorials/README.md says how", err)
+			}
+		}
+	}
+}
+
 // timetableRow finds a row of the workshop's timetable: "| 0:10–0:30 |
 // 01, 02 | ...", the second column naming the steps of the block: "01, 02"
 // in turn, "10 / 11 / 12" one of, "—" none.
