@@ -56,11 +56,7 @@ func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOptio
 	if onAccept == nil {
 		return nil, fmt.Errorf("callbacks: Listen(%q): nil accept callback", addr)
 	}
-	open := sock.Listen
-	if reusePort(opts) {
-		open = sock.ListenReusePort
-	}
-	fd, bound, err := open(addr)
+	fd, bound, err := sock.Listen(addr, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
@@ -74,30 +70,16 @@ func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOptio
 	return ln, nil
 }
 
-// A ListenOption changes how Listen (and protocol.Serve) opens its socket.
-type ListenOption func(*listenOptions)
-
-type listenOptions struct {
-	reusePort bool
-}
+// A ListenOption changes how Listen (and protocol.Serve) opens its socket. It is
+// the same type in every front end.
+type ListenOption = sock.ListenOption
 
 // ReusePort(true) opens the socket with SO_REUSEPORT: several listeners,
 // one per loop, each loop on its own OS thread, may listen on the same
 // port, and the kernel spreads new connections among them (n connections
 // on m loops). ReusePort(false) is the default; it exists so that a caller
 // can pass a choice made at run time.
-func ReusePort(on bool) ListenOption {
-	return func(o *listenOptions) { o.reusePort = on }
-}
-
-// reusePort reports whether opts ask for SO_REUSEPORT.
-func reusePort(opts []ListenOption) bool {
-	var o listenOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return o.reusePort
-}
+func ReusePort(on bool) ListenOption { return sock.ReusePort(on) }
 
 // Addr returns the address the listener is bound to, with the port the
 // kernel chose for port 0.

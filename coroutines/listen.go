@@ -36,11 +36,11 @@ type Listener struct {
 // the Listener's methods then belong to the loop. opts change how the
 // socket is opened (ReusePort).
 func Listen(h *Hub, addr string, opts ...ListenOption) (*Listener, error) {
-	open := sock.Listen
-	if reusePort(opts) {
-		open = sock.ListenReusePort
+	var socketOpts []sock.ListenOption
+	for _, o := range opts {
+		socketOpts = append(socketOpts, o.sock)
 	}
-	fd, bound, err := open(addr)
+	fd, bound, err := sock.Listen(addr, socketOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("coroutines: %w", err)
 	}
@@ -49,30 +49,16 @@ func Listen(h *Hub, addr string, opts ...ListenOption) (*Listener, error) {
 	return ln, nil
 }
 
-// A ListenOption changes how Listen (and NewStreamServer) opens its socket.
-type ListenOption func(*listenOptions)
-
-type listenOptions struct {
-	reusePort bool
-}
+// A ListenOption changes how Listen (and NewStreamServer, for which it is
+// also a ServerOption) opens its socket.
+type ListenOption struct{ sock sock.ListenOption }
 
 // ReusePort(true) opens the socket with SO_REUSEPORT: several listeners,
 // one per loop, each loop on its own OS thread, may listen on the same
 // port, and the kernel spreads new connections among them (n connections
 // on m loops). ReusePort(false) is the default; it exists so that a caller
 // can pass a choice made at run time.
-func ReusePort(on bool) ListenOption {
-	return func(o *listenOptions) { o.reusePort = on }
-}
-
-// reusePort reports whether opts ask for SO_REUSEPORT.
-func reusePort(opts []ListenOption) bool {
-	var o listenOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return o.reusePort
-}
+func ReusePort(on bool) ListenOption { return ListenOption{sock.ReusePort(on)} }
 
 // Accept returns the next connection, parking the coroutine of ctx until
 // one comes. A cancelled ctx or Close ends the wait with an error. The

@@ -13,19 +13,33 @@ import (
 // accepted. The kernel caps it at net.core.somaxconn.
 const Backlog = 4096
 
+// A ListenOption changes how Listen opens its socket. The front ends
+// re-export it (callbacks.ListenOption, coroutines.ListenOption), so that
+// the option means one thing wherever a listener is opened.
+type ListenOption func(*listenConfig)
+
+type listenConfig struct {
+	reusePort bool
+}
+
+// ReusePort(true) sets SO_REUSEPORT as well, so that several sockets, one
+// per loop, can listen on the same port and the kernel spreads the
+// connections among them. ReusePort(false), the default, exists so that a
+// caller can pass a choice made at run time.
+func ReusePort(on bool) ListenOption {
+	return func(c *listenConfig) { c.reusePort = on }
+}
+
 // Listen returns a non-blocking TCP socket listening on addr, and the address
 // it is bound to (port 0 gets a free port). SO_REUSEADDR lets a restarted
 // server bind while old connections sit in TIME_WAIT. An address in use is an
 // error that names it.
-func Listen(addr string) (int, netip.AddrPort, error) {
-	return listen(addr, false)
-}
-
-// ListenReusePort is Listen with SO_REUSEPORT as well, so that several
-// sockets, one per loop, can listen on the same port and the kernel spreads
-// the connections among them.
-func ListenReusePort(addr string) (int, netip.AddrPort, error) {
-	return listen(addr, true)
+func Listen(addr string, opts ...ListenOption) (int, netip.AddrPort, error) {
+	var c listenConfig
+	for _, opt := range opts {
+		opt(&c)
+	}
+	return listen(addr, c.reusePort)
 }
 
 func listen(addr string, reusePort bool) (int, netip.AddrPort, error) {
