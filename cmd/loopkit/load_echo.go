@@ -20,7 +20,8 @@ import (
 // the same two cores as the server, and per round trip it costs about what
 // the server does (a write, a read, a wake-up), so the fastest servers are
 // held back by it and their figures are lower bounds that sit close
-// together. docs/performance.md has sharper figures, from a C client.
+// together. loopkit compare --homelands has sharper figures, from an epoll
+// client on a CPU of its own (load_epoll.go).
 type echoLoad struct {
 	conns  int
 	size   int
