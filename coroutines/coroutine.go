@@ -32,7 +32,6 @@ type Coroutine struct {
 	fn     func(ctx context.Context) error
 	ctx    context.Context         // the context fn receives: carries co, cancelled by Kill
 	cancel context.CancelCauseFunc // cancels ctx
-	resume chan struct{}           // the loop hands control to the coroutine on it
 	// goroutine is the coroutine's goroutine, as the loop's watchdog knows
 	// it (see tookControl).
 	goroutine loop.Goroutine
@@ -40,6 +39,13 @@ type Coroutine struct {
 	// queueing a resume or a wake-up on the loop does not allocate.
 	resumeFunc func()
 	wakeFunc   func()
+
+	// The two ends of the switch (see park.go), set by start: the loop
+	// runs the coroutine with next; the coroutine hands control back with
+	// yield. stop ends a coroutine that left in the middle of a Goexit.
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
 
 	// Owned by the loop goroutine and the running coroutine.
 	name       string
@@ -61,6 +67,7 @@ type Coroutine struct {
 	site       string          // its answer: "file.go:51"
 	wakeQueued bool            // a resume is on the loop's ready queue
 	woken      bool            // ... and it was queued by wake, not by a cancellation
+	exiting    bool            // it handed control back in the middle of a Goexit: see outliveGoexit
 }
 
 // The states of a coroutine; see Coroutine.
@@ -134,11 +141,10 @@ func SpawnLater(ctx context.Context, d time.Duration, fn func(ctx context.Contex
 func (h *Hub) newCoroutine(base context.Context, fn func(ctx context.Context) error) *Coroutine {
 	h.nextID++
 	co := &Coroutine{
-		hub:    h,
-		id:     h.nextID,
-		fn:     fn,
-		resume: make(chan struct{}),
-		name:   fmt.Sprintf("coroutine-%d", h.nextID),
+		hub:  h,
+		id:   h.nextID,
+		fn:   fn,
+		name: fmt.Sprintf("coroutine-%d", h.nextID),
 	}
 	co.resumeFunc = co.resumeIfQueued
 	co.wakeFunc = co.wake
@@ -173,23 +179,34 @@ func (co *Coroutine) startIfCreated() {
 	co.hub.start(co)
 }
 
-// main is the body of the coroutine's goroutine: it calls fn and, however
-// fn ends, finishes the coroutine and hands control back to the loop for
-// the last time. Its deferred calls run in this order:
+// body is the function of the coroutine's goroutine, as iter.Pull calls
+// it: yield is how the coroutine will hand control back.
+func (co *Coroutine) body(yield func(struct{}) bool) {
+	co.yield = yield
+	co.main()
+}
+
+// main calls fn and, however fn ends, finishes the coroutine; returning
+// hands control back to the loop for the last time. Its deferred calls run
+// in this order:
 //   - a panic in fn becomes a *loop.PanicError, reported to the loop, and
 //     so does an error that no one will see (see unseen);
-//   - finish records the result and wakes the coroutine's joiners;
-//   - control goes back to the loop, and the goroutine returns.
+//   - finish records the result and wakes the coroutine's joiners, and the
+//     goroutine is counted out, for Close.
 //
 // fn may also end with runtime.Goexit (t.FailNow in a test): recover then
-// returns nil and err is still errGoexit.
+// returns nil and err is still errGoexit, and the coroutine hands control
+// back without returning (outliveGoexit).
 func (co *Coroutine) main() {
-	defer co.hub.goroutines.Done()
 	co.tookControl()
-	err := errGoexit
+	err, goexit := errGoexit, false
 	defer func() {
 		co.finish(err)
 		co.handBack()
+		co.hub.goroutines.Done()
+		if goexit {
+			co.outliveGoexit()
+		}
 	}()
 	defer func() {
 		v := recover()
@@ -198,6 +215,7 @@ func (co *Coroutine) main() {
 			err = &loop.PanicError{Value: v, Stack: debug.Stack(), Name: "coroutine " + co.name}
 			co.hub.loop.ReportError(err)
 		case err == errGoexit:
+			goexit = true
 			err = fmt.Errorf("coroutines: %s: %w", co.name, errGoexit)
 			co.hub.loop.ReportError(err)
 		case co.unseen(err):

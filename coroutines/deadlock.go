@@ -93,8 +93,8 @@ func callSite() string {
 	frames := runtime.CallersFrames(pcs[:n])
 	for {
 		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, "runtime.") {
-			return ""
+		if strings.HasPrefix(f.Function, "runtime.") || strings.HasPrefix(f.Function, "iter.") {
+			return "" // the bottom of the goroutine: iter.Pull started it
 		}
 		if !inKit(f) {
 			return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)

@@ -12,28 +12,33 @@
 // stops a thread, and the loop has one. Green threads square the circle:
 // the call looks blocking to its caller, but underneath it registers a
 // waiter with the loop and steps aside, and the loop resumes it when what
-// it waits for has happened. gevent does that with greenlets; Go has no
-// coroutines of its own to offer a library, so this package builds them
-// from what it has: goroutines and channels.
+// it waits for has happened. gevent does that with greenlets; Go offers a
+// library one kind of coroutine, iter.Pull, and this package builds on it.
 //
 // # A coroutine, and the hand-off
 //
 // A Coroutine is a goroutine with a rule: it runs only while the loop
-// goroutine waits for it. Control passes over two unbuffered channels,
-// the coroutine's resume channel and the hub's yield channel:
+// goroutine waits for it. Control passes through iter.Pull: the loop calls
+// the coroutine's next, which runs it until it calls yield:
 //
 //	loop goroutine                          coroutine's goroutine
 //	--------------                          ---------------------
 //	a callback resumes it:
-//	  co.resume <- struct{}{}   ───────▶    <-co.resume: it runs
-//	  <-h.yield   (waits)                   ... until it would block:
+//	  co.next()   ──────────────────▶       yield returns: it runs
+//	  (waits)                               ... until it would block:
 //	                                        registers a waiter (AddReader,
 //	                                        CallLater, a queue's wait list)
-//	  the callback returns      ◀───────    h.yield <- struct{}{}
-//	the loop goes on: polls,                <-co.resume   (waits)
+//	  next returns,             ◀───────    co.yield(struct{}{})
+//	  the callback returns                  (waits)
+//	the loop goes on: polls,
 //	runs other callbacks; the
 //	waiter the coroutine left
 //	fires and resumes it again
+//
+// Tutorial step 07 builds the same hand-off from two unbuffered channels,
+// in the open; iter.Pull has the runtime do it (runtime.coroswitch), giving
+// its thread from one goroutine to the other directly, which costs a
+// quarter as much (docs/coroutines.md measures both).
 //
 // Parking is the coroutine's half (park in park.go), resuming the loop's
 // (Hub.resume), and wake joins them: a waiter calls it, and it queues the
@@ -43,11 +48,10 @@
 // the package is built on its few functions.
 //
 // Exactly one of {the loop goroutine, one coroutine} runs at any moment.
-// Each hand-off is a channel operation, which orders memory as a lock
-// would, so a coroutine may call the loop's methods (AddReader, CallLater,
-// CallSoon) directly: the loop goroutine is parked inside the callback that
-// resumed it, and will see what the coroutine did when it takes control
-// back.
+// Each hand-off orders memory as a lock would, so a coroutine may call the
+// loop's methods (AddReader, CallLater, CallSoon) directly: the loop
+// goroutine is parked inside the callback that resumed it, and will see
+// what the coroutine did when it takes control back.
 //
 // # How a blocking call knows its coroutine
 //
@@ -86,35 +90,37 @@
 // deadlines fire in the order they were set, and so the same events give
 // the same interleaving, run after run (the tests assert whole traces).
 //
-// The cost is the hand-off. A park and a resume are four channel
-// operations and two goroutine switches, plus the loop iteration (one poll
-// system call) that runs the resume. Measured on a 2-core AMD EPYC, Linux,
-// Go 1.26, with
+// The cost is the hand-off: two goroutine switches, one each way, plus the
+// loop iteration (one poll system call) that runs the resume. Measured on a
+// 2-core AMD EPYC VM, Linux, Go 1.26, with
 //
-//	go test -run '^$' -bench PingPong -benchmem -count 5 ./coroutines/
+//	go test -run '^$' -bench 'PingPong|HandOff' -benchmem -count 5 ./coroutines/
 //
-// one round trip (each of two parties hands control to the other once),
 // median of five runs:
 //
-//	two goroutines, unbuffered channels     272 ns   1x
-//	coroutines, Sleep(ctx, 0), epoll       1255 ns   4.6x
-//	coroutines, Sleep(ctx, 0), poll        1721 ns   6.3x
-//	coroutines, Sleep(ctx, 0), select      2232 ns   8.2x
-//	coroutines, Event Set/Wait, epoll      2114 ns   7.8x
-//	coroutines, Event Set/Wait, poll       3106 ns   11x
-//	coroutines, Event Set/Wait, select     3484 ns   13x
+//	a round trip over two unbuffered channels     296 ns   1x
+//	one park and resume (HandOff/park, epoll)     209 ns   0.7x
+//	a loop iteration, epoll (HandOff/iteration)   302 ns
+//	Sleep(ctx, 0) round trip, epoll               645 ns   2.2x
+//	Sleep(ctx, 0) round trip, poll                738 ns   2.5x
+//	Sleep(ctx, 0) round trip, select             1032 ns   3.5x
+//	Event Set/Wait round trip, epoll             1057 ns   3.6x
+//	Event Set/Wait round trip, poll              1332 ns   4.5x
+//	Event Set/Wait round trip, select            1780 ns   6x
 //
-// Two Sleep(ctx, 0) yields share one loop iteration; an Event round trip
-// needs two (the Set queues the resume for the next one) and allocates a
-// wait-list entry per Wait. A loop that does real I/O pays its poll call
-// anyway, so in a server the hand-off is what the coroutine style adds.
+// A park and resume is cheaper than a channel round trip because iter.Pull
+// switches without the scheduler; over channels (tutorial step 07's way)
+// it cost 551 ns in the same run. Two Sleep(ctx, 0) yields share one loop
+// iteration; an Event round trip needs two (the Set queues the resume for
+// the next one) and allocates a wait-list entry per Wait. A loop that does
+// real I/O pays its poll call anyway, so in a server the hand-off is what
+// the coroutine style adds.
 //
-// Production does it more cheaply. Go's own runtime has coroutines:
-// iter.Pull switches between two goroutines with runtime.coroswitch, a
-// direct hand-over with no scheduler in between, but the runtime keeps it
-// to itself. gevent switches greenlets by copying C stacks, in well under
-// a microsecond. Channels are what a Go library can use, and they let you
-// see the hand-off in ten lines.
+// Production does it in the same ballpark, or with no switch at all.
+// gevent switches greenlets by copying C stacks, in well under a
+// microsecond. Go's own net package has no second goroutine to switch to:
+// its netpoller parks the goroutine that called Read (runtime.gopark) and
+// the scheduler runs it again when the fd is ready.
 //
 // # Timeouts and cancellation
 //

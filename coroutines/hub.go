@@ -17,8 +17,7 @@ import (
 // holds the loop goroutine's place while it runs (see the package doc).
 type Hub struct {
 	// Set by NewHub, then read-only.
-	loop  *loop.Loop
-	yield chan struct{} // the running coroutine hands control back on it
+	loop *loop.Loop
 
 	// Owned by the loop goroutine, and by the running coroutine in its turn.
 	running *Coroutine              // the coroutine that has control, or nil
@@ -43,9 +42,8 @@ var ErrHubClosed = errors.New("coroutines: hub closed")
 // parked returns a *DeadlockError naming them.
 func NewHub(l *loop.Loop) *Hub {
 	h := &Hub{
-		loop:  l,
-		yield: make(chan struct{}),
-		live:  make(map[*Coroutine]struct{}),
+		loop: l,
+		live: make(map[*Coroutine]struct{}),
 	}
 	l.AddExitCheck(h.exitCheck)
 	return h

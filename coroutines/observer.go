@@ -39,15 +39,12 @@ func (co *Coroutine) ParkedOn() string {
 	return co.what
 }
 
-// switchObserved is the hand-off of start and resume with the observer
-// told: handOff gives co control (starts its goroutine, or sends on its
-// resume channel), and the loop goroutine waits until co parks or finishes.
-// It is a function of its own so that a hub nobody watches runs the plain
-// hand-off, with one nil check.
-func (h *Hub) switchObserved(co *Coroutine, handOff func()) {
+// switchObserved is resume's hand-off with the observer told: it runs co
+// until co parks or finishes. It is a function of its own so that a hub
+// nobody watches runs the plain hand-off, with one nil check.
+func (h *Hub) switchObserved(co *Coroutine) {
 	h.observer.Resumed(co)
-	handOff()
-	<-h.yield
+	co.switchIn()
 	h.running = nil
 	if co.state == done {
 		h.observer.Finished(co, co.err)

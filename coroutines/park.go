@@ -1,25 +1,33 @@
 package coroutines
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"iter"
+	"runtime"
+)
 
 // This file is the hand-off between the loop and a coroutine: start and
 // resume on the loop's side, park on the coroutine's, and wake, which the
 // waiters a coroutine registered call to have it resumed. Every other file
 // of the package is built on these few functions.
+//
+// The switch itself is iter.Pull's: next runs the coroutine's goroutine
+// until it calls yield, and yield hands control back to the goroutine that
+// called next. It is the hand-off of tutorial step 07, done by the runtime
+// (runtime.coroswitch): the goroutine that hands control over gives its
+// thread to the other one directly, without a trip through the scheduler's
+// run queue, so a park and resume costs a quarter of a round trip over two
+// channels (see BenchmarkHandOff).
 
-// start runs a created coroutine until it first parks or finishes. The
-// loop goroutine waits on h.yield meanwhile.
+// start runs a created coroutine until it first parks or finishes. Its
+// goroutine is made here, on the loop goroutine, not by Spawn: iter.Pull
+// ties a coroutine to the thread of the goroutine that made it, if that
+// goroutine is locked to one (examples.Loops locks each loop's).
 func (h *Hub) start(co *Coroutine) {
-	co.state = running
-	h.running = co
+	co.next, co.stop = iter.Pull(co.body)
 	h.goroutines.Add(1)
-	if h.observer != nil {
-		h.switchObserved(co, func() { go co.main() })
-		return
-	}
-	go co.main()
-	<-h.yield
-	h.running = nil
+	h.resume(co)
 }
 
 // locate asks a parked coroutine where it parked: the coroutine, resumed
@@ -30,8 +38,7 @@ func (h *Hub) start(co *Coroutine) {
 func (h *Hub) locate(co *Coroutine) string {
 	co.locate = true
 	h.running = co
-	co.resume <- struct{}{}
-	<-h.yield
+	co.switchIn()
 	h.running = nil
 	co.locate = false
 	return co.site
@@ -46,20 +53,30 @@ func (co *Coroutine) resumeIfQueued() {
 	co.hub.resume(co)
 }
 
-// resume hands control to a parked coroutine and waits until it parks
-// again or finishes: the two channel operations on each side are the whole
-// cost of a switch.
+// resume hands control to a parked (or created) coroutine and returns once
+// it parks again or finishes.
 func (h *Hub) resume(co *Coroutine) {
 	co.state = running
 	co.wakeQueued = false
 	h.running = co
 	if h.observer != nil {
-		h.switchObserved(co, func() { co.resume <- struct{}{} })
+		h.switchObserved(co)
 		return
 	}
-	co.resume <- struct{}{}
-	<-h.yield
+	co.switchIn()
 	h.running = nil
+}
+
+// switchIn, on the loop goroutine, runs the coroutine until it hands
+// control back: one call of iter.Pull's next. A coroutine that has handed
+// control back in the middle of a runtime.Goexit (see outliveGoexit) is
+// let finish it on a goroutine made for the purpose.
+func (co *Coroutine) switchIn() {
+	co.next()
+	if co.exiting {
+		co.exiting = false
+		go co.stop()
+	}
 }
 
 // park hands control back to the loop until wake is called by a waiter the
@@ -117,9 +134,7 @@ func (co *Coroutine) suspend(ctx context.Context, what string, undo func(), soon
 		co.wake()
 	}
 	for {
-		co.handBack()
-		<-co.resume
-		co.tookControl()
+		co.switchOut()
 		if co.locate {
 			co.site = callSite()
 			continue
@@ -140,17 +155,50 @@ func (co *Coroutine) suspend(ctx context.Context, what string, undo func(), soon
 	return nil
 }
 
+// switchOut, on the coroutine's goroutine, hands control back to the loop
+// goroutine (iter.Pull's yield) and returns when the loop resumes it.
+func (co *Coroutine) switchOut() {
+	co.handBack()
+	co.yield(struct{}{})
+	co.tookControl()
+}
+
 // tookControl, called on the coroutine's goroutine each time it takes
 // control, tells the loop that the code running now is the coroutine's:
 // should it block, the loop's watchdog blames the coroutine and its own
-// stack, not the loop callback that resumed it and waits on h.yield.
+// stack, not the loop callback that resumed it and waits in switchIn.
 func (co *Coroutine) tookControl() { co.hub.loop.RunningOn(&co.goroutine, co.name) }
 
-// handBack hands control back to the loop goroutine, which waits on
-// h.yield, and tells the loop so first.
-func (co *Coroutine) handBack() {
-	co.hub.loop.RunningOn(nil, "")
-	co.hub.yield <- struct{}{}
+// handBack tells the loop that the code running from now on is its own.
+func (co *Coroutine) handBack() { co.hub.loop.RunningOn(nil, "") }
+
+// outliveGoexit hands control back to the loop for the last time from a
+// coroutine whose function called runtime.Goexit, in the middle of the
+// Goexit. Were the goroutine let unwind, iter.Pull would carry the Goexit
+// over to the goroutine that resumed it (its next calls runtime.Goexit),
+// and end the loop's. Handed back here, the loop goes on as if the
+// coroutine had returned, and switchIn lets a goroutine of its own call
+// stop, which finishes the Goexit and absorbs it.
+//
+// That goroutine is not locked to a thread, and iter.Pull refuses (fatally)
+// to switch from it to a coroutine made on a locked one. So on a loop whose
+// goroutine is locked (examples.Loops), the coroutine's goroutine is left
+// parked for good: one goroutine lost per Goexit, which only a test's
+// t.FailNow in a coroutine ever calls.
+func (co *Coroutine) outliveGoexit() {
+	if !lockedToThread() {
+		co.exiting = true
+	}
+	co.yield(struct{}{})
+}
+
+// lockedToThread reports whether the calling goroutine is locked to its
+// thread: the runtime says so only in the first line of a stack dump
+// ("goroutine 7 [running, locked to thread]:").
+func lockedToThread() bool {
+	var buf [64]byte
+	first := buf[:runtime.Stack(buf[:], false)]
+	return bytes.Contains(first, []byte("locked to thread"))
 }
 
 // cancelled returns why the coroutine must not wait with ctx, or nil.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
 )
 
@@ -358,6 +359,41 @@ func TestGoexitInACoroutineEndsItWithAnError(t *testing.T) {
 		}
 		if errs := log.Take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "coroutine-1") {
 			t.Errorf("error handler got %v, want one error naming coroutine-1", errs)
+		}
+	})
+}
+
+// TestGoexitOnALockedLoopLeavesTheLoopRunning runs the hub on a goroutine
+// locked to its thread, as examples.Loops does: there the Goexit cannot be
+// finished on another goroutine (see outliveGoexit), and trying would end
+// the program. The loop must go on and Close return; the coroutine's
+// goroutine is left parked, so this test does not count goroutines.
+func TestGoexitOnALockedLoopLeavesTheLoopRunning(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, backend string) {
+		l, log := testutil.NewLoop(t, backend)
+		h := NewHub(l)
+		co := h.Spawn(func(ctx context.Context) error {
+			runtime.Goexit()
+			return nil
+		})
+		other := h.Spawn(func(ctx context.Context) error { return Sleep(ctx, 0) })
+		ran := make(chan error, 1)
+		go func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			err := h.Run()
+			h.Close()
+			ran <- err
+		}()
+		if err := <-ran; err != nil {
+			t.Fatalf("Hub.Run() = %v", err)
+		}
+		if !co.Done() || !strings.Contains(fmt.Sprint(co.Err()), "runtime.Goexit") || !other.Done() || other.Err() != nil {
+			t.Errorf("after Goexit: Done %v, Err %v, the other's Done %v, Err %v; want true, an error naming runtime.Goexit, true, nil",
+				co.Done(), co.Err(), other.Done(), other.Err())
+		}
+		if errs := log.Take(); len(errs) != 1 {
+			t.Errorf("error handler got %v, want the one error of the Goexit", errs)
 		}
 	})
 }
