@@ -17,10 +17,31 @@ func StartCallbacks(cfg examples.Config, limits chatroom.Limits) (examples.Serve
 	if cfg.Loops > 1 {
 		return nil, errOneLoop
 	}
-	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		c := &callbacksChat{loop: l, limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(l.ReportError)}
-		return examples.ServeCallbacks(l, addr, reusePort, c.accept)
+	return examples.Start(cfg, func(run *examples.Run) error { return serveCallbacks(run, limits) })
+}
+
+// serveCallbacks is the chat on one loop: it makes the loop and the chat,
+// listens, tells the harness where and how to stop, and runs the loop until
+// stopped.
+func serveCallbacks(run *examples.Run, limits chatroom.Limits) error {
+	l, err := loop.New(run.LoopOptions...)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	c := &callbacksChat{loop: l, limits: limits, room: chatroom.NewRoom(limits), reporter: chatroom.NewReporter(l.ReportError),
+		conns: make(map[*callbacks.Conn]struct{})}
+	ln, err := callbacks.Listen(l, run.Addr, c.accept, callbacks.ReusePort(run.ReusePort))
+	if err != nil {
+		return err
+	}
+	run.Serving(l, nil, ln.Addr(), func() {
+		ln.Close()
+		for conn := range c.conns {
+			conn.Abort()
+		}
 	})
+	return l.Run()
 }
 
 // callbacksChat is the server. Only the loop goroutine touches it: no lock.
@@ -29,6 +50,9 @@ type callbacksChat struct {
 	limits   chatroom.Limits
 	room     *chatroom.Room
 	reporter *chatroom.Reporter
+	// A Listener's Close, like Node's server.close, leaves the connections
+	// open: the server's stop aborts them, so it keeps them.
+	conns map[*callbacks.Conn]struct{}
 }
 
 // callbacksUser is one user. Their reader is the read callback; their
@@ -60,15 +84,16 @@ type callbacksUser struct {
 }
 
 // accept starts serving a connection: it asks for the name, gives it
-// NameTimeout to come, and sets the read and flush callbacks; the close
-// callback it returns takes the user out.
-func (c *callbacksChat) accept(conn *callbacks.Conn) (onClose func(error)) {
+// NameTimeout to come, and sets the read, flush and close callbacks. The
+// close callback takes the user out.
+func (c *callbacksChat) accept(conn *callbacks.Conn) {
+	c.conns[conn] = struct{}{}
 	u := &callbacksUser{chat: c, conn: conn, lines: chatroom.NewLineBuffer(c.limits.MaxLine)}
 	conn.Write([]byte(chatroom.Prompt), nil)
 	u.naming = c.loop.CallLater(c.limits.NameTimeout, u.nameTimedOut)
 	conn.OnRead(u.read)
 	conn.OnFlush(u.flushed)
-	return u.onClose
+	conn.OnClose(u.onClose)
 }
 
 // read is the user's reader: it cuts what arrives into lines and handles
@@ -230,7 +255,7 @@ func (u *callbacksUser) stalled() {
 	case u.dropped:
 		u.conn.Abort()
 	default:
-		u.chat.room.Drop(u.name, u)
+		u.chat.room.Drop(u.name, u, chatroom.ErrTooSlow)
 	}
 }
 
@@ -285,5 +310,6 @@ func (u *callbacksUser) onClose(err error) {
 	if u.name != "" {
 		u.chat.room.Leave(u.name, u)
 	}
+	delete(u.chat.conns, u.conn)
 	u.chat.reporter.Report(u.chat.loop.Now(), u.conn.RemoteAddr().String(), err)
 }

@@ -21,10 +21,30 @@ func StartCoroutines(cfg examples.Config, limits chatroom.Limits) (examples.Serv
 	if cfg.Loops > 1 {
 		return nil, errOneLoop
 	}
-	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		c := &coroutinesChat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(l.ReportError)}
-		return examples.ServeCoroutines(l, addr, reusePort, c.handle)
-	})
+	return examples.Start(cfg, func(run *examples.Run) error { return serveCoroutines(run, limits) })
+}
+
+// serveCoroutines is the chat on one loop: gevent's StreamServer, one
+// handler coroutine per connection. It makes the loop and the chat,
+// listens, tells the harness where and how to stop, and runs the loop until
+// stopped.
+func serveCoroutines(run *examples.Run, limits chatroom.Limits) error {
+	l, err := loop.New(run.LoopOptions...)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	c := &coroutinesChat{limits: limits, room: chatroom.NewRoom(limits), reporter: chatroom.NewReporter(l.ReportError)}
+	hub := coroutines.NewHub(l)
+	server, err := coroutines.NewStreamServer(hub, run.Addr, c.handle, coroutines.ReusePort(run.ReusePort))
+	if err != nil {
+		return err
+	}
+	server.Start().SetName("acceptor")
+	// Close kills every handler: each one's blocking call returns
+	// coroutines.ErrKilled, and its connection is closed.
+	run.Serving(l, hub, server.Addr(), func() { server.Close() })
+	return l.Run()
 }
 
 // coroutinesChat is the server. Its coroutines take turns on the loop
@@ -61,17 +81,20 @@ type coroutinesUser struct {
 // reader and writer until both have ended (the talk's joinall). If the
 // handler is killed (the server closes), so are they. A connection the
 // server could not serve (such as an fd select cannot watch) is reported.
-func (c *coroutinesChat) handle(ctx context.Context, conn *coroutines.Conn) {
+// It returns nil even then: a client that leaves is no error of the
+// server's.
+func (c *coroutinesChat) handle(ctx context.Context, conn *coroutines.Conn) error {
 	lines := chatroom.NewLineBuffer(c.limits.MaxLine)
 	u := &coroutinesUser{chat: c, conn: conn, queue: coroutines.NewQueue[string](0)}
 	if err := c.readName(ctx, lines, u); err != nil || u.name == "" {
 		c.report(ctx, u, err)
-		return
+		return nil
 	}
 	r := coroutines.Spawn(ctx, func(ctx context.Context) error { return c.read(ctx, lines, u) })
 	w := coroutines.Spawn(ctx, u.write)
 	defer coroutines.KillAll(r, w)
 	coroutines.JoinAll(ctx, r, w)
+	return nil
 }
 
 // readName asks for a name until the user gives one that is free, within
@@ -181,7 +204,7 @@ func (u *coroutinesUser) write(ctx context.Context) error {
 			out = append(out, more...) // and what else is queued: one write for all
 		}
 		if err := u.writeOut(ctx, out); err != nil {
-			u.chat.room.Drop(u.name, u) // gone: out of the room, and the reader stops
+			u.chat.room.Drop(u.name, u, err) // gone: out of the room, and the reader stops
 			return nil
 		}
 		u.queued -= len(out)
@@ -207,7 +230,7 @@ func (u *coroutinesUser) writeOut(ctx context.Context, p []byte) error {
 		case !errors.Is(err, os.ErrDeadlineExceeded) || u.dropped:
 			return err
 		case n == 0:
-			u.chat.room.Drop(u.name, u)
+			u.chat.room.Drop(u.name, u, chatroom.ErrTooSlow)
 		default:
 			u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 		}

@@ -1,7 +1,7 @@
 // Package chat is the chat server of the gevent talk, in every style. A user
-// connects (telnet or nc), is asked for a name, and from then on every line
-// they type reaches every user as "NAME> line"; everyone is told who joins
-// and who leaves.
+// connects (loopkit join HOST:PORT, a line client), is asked for a name,
+// and from then on every line they type reaches every user as "NAME> line";
+// everyone is told who joins and who leaves.
 //
 // As the talk recommends, each user has a reader and a writer and a queue
 // between them: the reader turns the user's lines into broadcasts, which
@@ -22,6 +22,10 @@
 // closed after Limits.NameTimeout; a user who leaves or is dropped says
 // nothing more; text reaches the others escaped (chatroom.Escape); a
 // connection the server could not serve is reported (chatroom.Reporter).
+// A user who has joined has no idle limit: most of a room listens most of
+// the time. The room tells Limits.Events of who joins, leaves and is
+// dropped, and of each message: loopkit run chat shows them on the
+// teacher's console (chatroom.Console).
 // internal/chatroom holds the texts, the limits, the line framing and the
 // room, the same for every style.
 //

@@ -16,7 +16,7 @@ import (
 // user a handler goroutine, which asks for the name and then runs a reader
 // goroutine and a writer goroutine, a channel between them.
 func StartGoroutines(cfg examples.Config, limits chatroom.Limits) (examples.Server, error) {
-	c := &goroutinesChat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(examples.OrPrint(cfg.OnError))}
+	c := &goroutinesChat{limits: limits, room: chatroom.NewRoom(limits), reporter: chatroom.NewReporter(examples.OrPrint(cfg.OnError))}
 	return examples.ServeStream(cfg.Addr, cfg.OnError, c.handle)
 }
 
@@ -178,7 +178,7 @@ func (u *goroutinesUser) write() {
 		}
 		if err := u.writeOut(out); err != nil {
 			u.chat.mu.Lock()
-			u.chat.room.Drop(u.name, u) // gone: out of the room, and the reader stops
+			u.chat.room.Drop(u.name, u, err) // gone: out of the room, and the reader stops
 			u.chat.mu.Unlock()
 			return
 		}
@@ -223,7 +223,7 @@ func (u *goroutinesUser) writeOut(p []byte) error {
 			return err
 		case n == 0:
 			u.chat.mu.Lock()
-			u.chat.room.Drop(u.name, u)
+			u.chat.room.Drop(u.name, u, chatroom.ErrTooSlow)
 			u.chat.mu.Unlock()
 		default:
 			u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))

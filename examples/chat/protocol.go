@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 
+	"github.com/loopkit/loopkit/callbacks"
 	"github.com/loopkit/loopkit/callbacks/protocol"
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/internal/chatroom"
@@ -18,29 +19,32 @@ func StartProtocol(cfg examples.Config, limits chatroom.Limits) (examples.Server
 	if cfg.Loops > 1 {
 		return nil, errOneLoop
 	}
-	return examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		c := &protocolChat{loop: l, limits: limits, room: chatroom.NewRoom(limits.MaxUsers), reporter: chatroom.NewReporter(l.ReportError)}
-		srv, err := examples.ServeProtocol(l, addr, reusePort, func() protocol.Protocol {
-			u := &protocolUser{chat: c, lines: chatroom.NewLineBuffer(limits.MaxLine)}
-			u.flushFn = u.flush
-			return u
-		})
-		return protocolChatServer{srv, c}, err
+	return examples.Start(cfg, func(run *examples.Run) error { return serveProtocol(run, limits) })
+}
+
+// serveProtocol is the chat on one loop: it makes the loop and the chat,
+// listens, tells the harness where and how to stop, and runs the loop until
+// stopped.
+func serveProtocol(run *examples.Run, limits chatroom.Limits) error {
+	l, err := loop.New(run.LoopOptions...)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	c := &protocolChat{loop: l, limits: limits, room: chatroom.NewRoom(limits), reporter: chatroom.NewReporter(l.ReportError)}
+	server, err := protocol.Serve(l, run.Addr, c.newUser, callbacks.ReusePort(run.ReusePort))
+	if err != nil {
+		return err
+	}
+	// Abort, not Close: Close would wait to write to peers that may never
+	// read. Closing first: the transports are aborted one by one, and each
+	// user's ConnectionLost tells the others, whose transports may already
+	// be aborted (and take no more writes), that the user left.
+	run.Serving(l, nil, server.Addr(), func() {
+		c.closing = true
+		server.Abort()
 	})
-}
-
-// protocolChatServer closes the chat before its server: the transports are
-// aborted one by one, and each user's ConnectionLost tells the others, whose
-// transports may already be aborted, that the user left; a transport takes
-// no writes after it is closed.
-type protocolChatServer struct {
-	*examples.ProtocolServer
-	chat *protocolChat
-}
-
-func (s protocolChatServer) Close() {
-	s.chat.closing = true
-	s.ProtocolServer.Close()
+	return l.Run()
 }
 
 // protocolChat is the server. Only the loop goroutine touches it: no lock.
@@ -83,6 +87,13 @@ type protocolUser struct {
 	takenAt int           // bytes the peer had taken when stall was set
 	dropped bool          // too slow: TooSlow is written when writing resumes
 	closed  bool          // Close or Abort was called, or the connection lost
+}
+
+// newUser makes the protocol object of a connection.
+func (c *protocolChat) newUser() protocol.Protocol {
+	u := &protocolUser{chat: c, lines: chatroom.NewLineBuffer(c.limits.MaxLine)}
+	u.flushFn = u.flush
+	return u
 }
 
 // ConnectionMade asks for the name, and gives it NameTimeout to come.
@@ -289,7 +300,7 @@ func (u *protocolUser) stalled() {
 	case u.dropped:
 		u.transport.Abort()
 	default:
-		u.chat.room.Drop(u.name, u)
+		u.chat.room.Drop(u.name, u, chatroom.ErrTooSlow)
 	}
 }
 

@@ -37,8 +37,16 @@
 // waiting at most Limits.DropGrace for the socket to take something, then
 // closes the connection.
 //
-// Where not to add things: nothing here reads or writes a socket, spawns,
-// waits or locks. The Room is not safe for concurrent use: in the loop
-// styles only the loop goroutine touches it, and the goroutines style
-// guards it with a mutex of its own, in plain sight.
+// # The teacher's console
+//
+// The room tells Limits.Events of each join, leave, drop (and why) and
+// message. A Console turns those into the lines a workshop's teacher
+// watches on the projector; loopkit run chat and tutorial step 08 show it
+// on their standard output.
+//
+// Where not to add things: nothing here reads or writes a socket or
+// spawns, and only the Console waits (Run, on its ticker) or locks. The
+// Room is not safe for concurrent use: in the loop styles only the loop
+// goroutine touches it, and the goroutines style guards it with a mutex of
+// its own, in plain sight.
 package chatroom

@@ -24,6 +24,12 @@ type Limits struct {
 	// MaxQueued is the talk's bound, in messages, of the simpler chats of
 	// the tutorials: one more and the user is dropped at once.
 	MaxQueued int
+
+	// Events, if not nil, is told of each join, leave, drop and message as
+	// the room sees them, on the goroutine that changes the room: the
+	// teacher's console (Console.Event) listens there. The commands that
+	// run a workshop's chat set it; tests leave it nil.
+	Events func(Event)
 }
 
 // DefaultLimits are the limits of `loopkit run chat`.
@@ -46,7 +52,11 @@ type Limits struct {
 // DropGrace. HighWater and HighWater/4 are asyncio's marks of a transport's
 // write buffer (64 and 16 KiB).
 //
-// Joined users have no idle limit: most of a room listens most of the time.
+// Joined users have no idle limit: most of a room listens most of the
+// time, and a listener costs an idle connection and nothing more, so such a
+// limit would disconnect the quiet without saving the server anything. A
+// connection without a name has NameTimeout (the -name-timeout of loopkit
+// run chat and of tutorial step 08) to give one.
 var DefaultLimits = Limits{
 	MaxLine:     1024,
 	MaxName:     32,

@@ -2,7 +2,9 @@ package chatroom
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"syscall"
 )
 
 // A Member is a user's end of the room: the queue their writer takes lines
@@ -35,17 +37,18 @@ var (
 //
 // A Room is not safe for concurrent use (see the package doc).
 type Room struct {
-	maxUsers int
-	members  map[string]Member
-	names    []string // the members' names in the order they joined
+	limits  Limits
+	members map[string]Member
+	names   []string // the members' names in the order they joined
 
 	full    map[Member]bool // members whose backlog is above the high-water mark
 	waiting []func()        // the resumes of senders stopped by Wait, oldest first
 }
 
-// NewRoom returns an empty room for at most maxUsers users.
-func NewRoom(maxUsers int) *Room {
-	return &Room{maxUsers: maxUsers, members: make(map[string]Member), full: make(map[Member]bool)}
+// NewRoom returns an empty room that keeps limits: at most MaxUsers users,
+// and each event told to Events, if it is not nil.
+func NewRoom(limits Limits) *Room {
+	return &Room{limits: limits, members: make(map[string]Member), full: make(map[Member]bool)}
 }
 
 // Join adds m under name, after telling everyone already in the room that
@@ -57,9 +60,10 @@ func (r *Room) Join(name, ip string, m Member) error {
 	if _, taken := r.members[name]; taken {
 		return ErrNameTaken
 	}
-	if len(r.members) >= r.maxUsers {
+	if len(r.members) >= r.limits.MaxUsers {
 		return ErrFull
 	}
+	r.tell(Event{Kind: UserJoined, Name: name, IP: ip})
 	r.broadcast(Joined(name, ip))
 	r.members[name] = m
 	r.names = append(r.names, name)
@@ -68,7 +72,10 @@ func (r *Room) Join(name, ip string, m Member) error {
 
 // Say sends line, from name, to every member, the sender included, with
 // its control characters escaped (see Escape).
-func (r *Room) Say(name, line string) { r.broadcast(Message(name, Escape(line))) }
+func (r *Room) Say(name, line string) {
+	r.tell(Event{Kind: UserSaid, Name: name})
+	r.broadcast(Message(name, Escape(line)))
+}
 
 // Leave removes m, if it is still the member called name (a user dropped
 // for being slow has already been removed, and another user may have taken
@@ -78,23 +85,52 @@ func (r *Room) Leave(name string, m Member) bool {
 		return false
 	}
 	r.remove(name)
+	r.tell(Event{Kind: UserLeft, Name: name})
 	r.broadcast(Left(name))
 	r.wake()
 	return true
 }
 
+// ErrTooSlow is why a member who took nothing of their backlog for
+// Limits.DropGrace is dropped (see Drop).
+var ErrTooSlow = errors.New("too slow")
+
 // Drop drops m, if it is still the member called name: it removes m, calls
 // m.Drop, and tells everyone left. It is for a member who took nothing of
-// their backlog for Limits.DropGrace. It reports whether m was there.
-func (r *Room) Drop(name string, m Member) bool {
+// their backlog for Limits.DropGrace (why is ErrTooSlow), or whose writer
+// failed (why is its error). It reports whether m was there.
+func (r *Room) Drop(name string, m Member, why error) bool {
 	if r.members[name] != m {
 		return false
 	}
 	r.remove(name)
 	m.Drop()
+	r.tell(Event{Kind: UserDropped, Name: name, Why: r.explain(why)})
 	r.broadcast(Left(name))
 	r.wake()
 	return true
+}
+
+// explain words why a member was dropped, for the console: how far behind
+// a member too slow was, or the system call's error of a writer that
+// failed ("broken pipe", not the whole chain of addresses).
+func (r *Room) explain(why error) string {
+	var errno syscall.Errno
+	switch {
+	case errors.Is(why, ErrTooSlow):
+		return fmt.Sprintf("too slow (%s unread for %v)", kib(r.limits.HighWater), r.limits.DropGrace)
+	case errors.As(why, &errno):
+		return errno.Error()
+	}
+	return why.Error()
+}
+
+// kib words a number of bytes, in KiB from 1 KiB on.
+func kib(n int) string {
+	if n < 1<<10 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }
 
 // Len returns the number of members.
@@ -116,9 +152,17 @@ func (r *Room) broadcast(msg string) {
 		m := r.members[name]
 		r.remove(name)
 		m.Drop()
+		r.tell(Event{Kind: UserDropped, Name: name, Why: fmt.Sprintf("too slow (%d messages unread)", r.limits.MaxQueued)})
 	}
 	for _, name := range slow {
 		r.broadcast(Left(name))
+	}
+}
+
+// tell hands e to the room's Events, if any.
+func (r *Room) tell(e Event) {
+	if r.limits.Events != nil {
+		r.limits.Events(e)
 	}
 }
 

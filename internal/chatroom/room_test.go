@@ -24,7 +24,7 @@ func (q *queue) Send(msg string) bool {
 func (q *queue) Drop() { q.dropped = true }
 
 func TestRoomTellsWhoJoinedSaidAndLeft(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	alice, bob := &queue{max: 10}, &queue{max: 10}
 	mustJoin(t, r, "alice", alice)
 	mustJoin(t, r, "bob", bob)
@@ -40,7 +40,7 @@ func TestRoomTellsWhoJoinedSaidAndLeft(t *testing.T) {
 }
 
 func TestRoomRefusesTakenNameAndFullRoom(t *testing.T) {
-	r := NewRoom(2)
+	r := NewRoom(Limits{MaxUsers: 2, MaxQueued: 10})
 	mustJoin(t, r, "alice", &queue{max: 10})
 	if err := r.Join("alice", "127.0.0.1", &queue{max: 10}); err != ErrNameTaken {
 		t.Errorf("Join of a taken name = %v, want %v", err, ErrNameTaken)
@@ -55,7 +55,7 @@ func TestRoomRefusesTakenNameAndFullRoom(t *testing.T) {
 }
 
 func TestRoomDropsASlowMemberAndTellsTheOthers(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	alice, slow, bob := &queue{max: 10}, &queue{max: 2}, &queue{max: 10}
 	mustJoin(t, r, "alice", alice)
 	mustJoin(t, r, "slow", slow)
@@ -79,7 +79,7 @@ func TestRoomDropsASlowMemberAndTellsTheOthers(t *testing.T) {
 }
 
 func TestRoomDropsEverySlowMemberOnce(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	a, b, c := &queue{max: 10}, &queue{max: 10}, &queue{max: 10}
 	mustJoin(t, r, "a", a)
 	mustJoin(t, r, "b", b)
@@ -97,7 +97,7 @@ func TestRoomDropsEverySlowMemberOnce(t *testing.T) {
 }
 
 func TestLeaveOfAReplacedMemberKeepsTheNewOne(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	old, newer, watcher := &queue{max: 0}, &queue{max: 10}, &queue{max: 10}
 	mustJoin(t, r, "watcher", watcher)
 	mustJoin(t, r, "x", old)
@@ -113,7 +113,7 @@ func TestLeaveOfAReplacedMemberKeepsTheNewOne(t *testing.T) {
 }
 
 func TestRoomResumesWaitingSendersOnceNoMemberIsFull(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	a, b := &queue{max: 10}, &queue{max: 10}
 	mustJoin(t, r, "a", a)
 	mustJoin(t, r, "b", b)
@@ -129,7 +129,7 @@ func TestRoomResumesWaitingSendersOnceNoMemberIsFull(t *testing.T) {
 	if len(resumed) != 0 {
 		t.Errorf("resumed %v while b was still full", resumed)
 	}
-	r.Drop("b", b)
+	r.Drop("b", b, ErrTooSlow)
 	if diff := cmp.Diff([]string{"first", "second"}, resumed); diff != "" {
 		t.Errorf("resumed (-want +got):\n%s", diff)
 	}
@@ -139,7 +139,7 @@ func TestRoomResumesWaitingSendersOnceNoMemberIsFull(t *testing.T) {
 }
 
 func TestRoomStopsResumingWhenASenderCongestsItAgain(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	a := &queue{max: 10}
 	mustJoin(t, r, "a", a)
 	var resumed []string
@@ -153,7 +153,7 @@ func TestRoomStopsResumingWhenASenderCongestsItAgain(t *testing.T) {
 }
 
 func TestSayEscapesControls(t *testing.T) {
-	r := NewRoom(10)
+	r := NewRoom(Limits{MaxUsers: 10, MaxQueued: 10})
 	a := &queue{max: 10}
 	mustJoin(t, r, "a", a)
 	r.Say("a", "\x1b[2J")

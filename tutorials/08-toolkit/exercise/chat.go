@@ -29,7 +29,7 @@ type Chat struct {
 
 // NewChat returns an empty chat that keeps limits.
 func NewChat(limits chatroom.Limits) *Chat {
-	return &Chat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers)}
+	return &Chat{limits: limits, room: chatroom.NewRoom(limits)}
 }
 
 // A user is one user: the queue between their reader and their writer.

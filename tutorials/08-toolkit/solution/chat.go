@@ -37,7 +37,7 @@ type Chat struct {
 
 // NewChat returns an empty chat that keeps limits.
 func NewChat(limits chatroom.Limits) *Chat {
-	return &Chat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers)}
+	return &Chat{limits: limits, room: chatroom.NewRoom(limits)}
 }
 
 // A user is one user: the queue between their reader and their writer.
@@ -175,7 +175,7 @@ func (u *user) write(ctx context.Context) error {
 			break // closed: the user left, or was dropped
 		}
 		if err := u.writeOut(ctx, []byte(msg)); err != nil {
-			u.chat.room.Drop(u.name, u) // gone: out of the room, and the reader stops
+			u.chat.room.Drop(u.name, u, err) // gone: out of the room, and the reader stops
 			return nil
 		}
 		u.queued -= len(msg)
@@ -201,7 +201,7 @@ func (u *user) writeOut(ctx context.Context, p []byte) error {
 		case !errors.Is(err, os.ErrDeadlineExceeded) || u.dropped:
 			return err
 		case n == 0:
-			u.chat.room.Drop(u.name, u)
+			u.chat.room.Drop(u.name, u, chatroom.ErrTooSlow)
 		default:
 			u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 		}

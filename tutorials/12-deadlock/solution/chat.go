@@ -35,7 +35,7 @@ type Chat struct {
 
 // New returns an empty chat that keeps limits.
 func New(limits chatroom.Limits) *Chat {
-	return &Chat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers)}
+	return &Chat{limits: limits, room: chatroom.NewRoom(limits)}
 }
 
 // A user is one user: the queue between their reader and their writer.

@@ -59,7 +59,7 @@ type Chat struct {
 // NewChat returns an empty chat that keeps limits. A user who falls
 // MaxQueued messages behind is dropped: their connection is aborted.
 func NewChat(limits chatroom.Limits) *Chat {
-	return &Chat{limits: limits, room: chatroom.NewRoom(limits.MaxUsers), users: map[Lines]*user{}}
+	return &Chat{limits: limits, room: chatroom.NewRoom(limits), users: map[Lines]*user{}}
 }
 
 // A user is one connection of the chat, and its member of the room.
