@@ -39,10 +39,6 @@
 // and cmd/loopkit runs the programs (loopkit run), measures them side by
 // side (loopkit compare) and draws them (loopkit trace).
 //
-// ServeLoops, with ServeCallbacks, ServeProtocol and ServeCoroutines, runs
-// a server written as a function of a loop rather than a Program: the
-// tutorials' steps build on them.
-//
 // Where not to add things: a program's logic belongs in its package or in
 // an internal package it shares with its styles; this package only starts
 // and stops programs.

@@ -13,9 +13,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/loopkit/loopkit/callbacks"
-	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/tutorials/internal/beerapi"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 	"github.com/loopkit/loopkit/tutorials/internal/steptest"
 	"github.com/loopkit/loopkit/tutorials/internal/todo"
 )
@@ -239,7 +239,7 @@ func startEcho(t *testing.T, echo func(*callbacks.Conn)) (*steptest.Server, *loo
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := examples.ServeCallbacks(l, "127.0.0.1:0", false, func(c *callbacks.Conn) func(error) {
+	s, err := loopserver.ServeCallbacks(l, "127.0.0.1:0", false, func(c *callbacks.Conn) func(error) {
 		echo(c)
 		return nil
 	})

@@ -7,17 +7,17 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/tutorials/internal/beerapi"
 	"github.com/loopkit/loopkit/tutorials/internal/demo"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 )
 
 // runDemo runs, on the one loop, at the same time: echo clients against
 // the server, and the chain of fetches twice, once against a service that
 // answers and once against one whose fruit request is reset. Then it
 // prints what each saw, and the size of the file the callbacks are in.
-func runDemo(out io.Writer, l *loop.Loop, srv *examples.CallbacksServer, p program, name string, clients int) error {
+func runDemo(out io.Writer, l *loop.Loop, srv *loopserver.CallbacksServer, p program, name string, clients int) error {
 	const size = 64 << 10
 	beer := beerapi.NewServer()
 	defer beer.Close()

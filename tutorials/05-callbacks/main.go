@@ -14,9 +14,9 @@ import (
 	"io"
 
 	"github.com/loopkit/loopkit/callbacks"
-	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/tutorials/internal/calltrace"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
@@ -40,7 +40,7 @@ func run(args []string, out io.Writer) error {
 		}
 		defer l.Close()
 		prog := impls[r.Impl]
-		srv, err := examples.ServeCallbacks(l, r.Addr, false, func(c *callbacks.Conn) func(error) {
+		srv, err := loopserver.ServeCallbacks(l, r.Addr, false, func(c *callbacks.Conn) func(error) {
 			prog.Echo(c)
 			return nil
 		})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/examples/chat/chattest"
 	"github.com/loopkit/loopkit/internal/chatroom"
@@ -88,8 +90,23 @@ func startChat(t *testing.T, p program, limits chatroom.Limits) string {
 		}
 	}}
 	c := p.NewChat(limits)
-	s, err := examples.ServeLoops(cfg, func(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
-		return examples.ServeCoroutines(l, addr, reusePort, c.Handle)
+	s, err := examples.Start(cfg, func(run *examples.Run) error {
+		l, err := loop.New(run.LoopOptions...)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		hub := coroutines.NewHub(l)
+		server, err := coroutines.NewStreamServer(hub, run.Addr, func(ctx context.Context, conn *coroutines.Conn) error {
+			c.Handle(ctx, conn)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		server.Start().SetName("acceptor")
+		run.Serving(l, hub, server.Addr(), func() { server.Close() })
+		return l.Run()
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -14,13 +14,14 @@ import (
 	"github.com/loopkit/loopkit/callbacks"
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 	"github.com/loopkit/loopkit/tutorials/internal/steptest"
 	"github.com/loopkit/loopkit/tutorials/internal/todo"
 )
 
 // The checks of step 13. go test ./tutorials/13-n-to-m checks your
 // loops.go; LOOPKIT_IMPL=solution checks the reference. Your Serve runs
-// an echo server of the check's own on each loop (examples.ServeCallbacks),
+// an echo server of the check's own on each loop (loopserver.ServeCallbacks),
 // which notes the loop it belongs to, the OS thread each of its callbacks
 // runs on, and when its Close is called. The loops use the backend
 // LOOPKIT_BACKEND names (the best of this OS by default). Fds and
@@ -147,7 +148,7 @@ type underCheck struct {
 type loopRecord struct {
 	number int
 	loop   *loop.Loop
-	server examples.LoopServer
+	server loopserver.Server
 	thread int // the OS thread serve ran on; 0 where there is no gettid
 	conns  atomic.Int64
 
@@ -177,7 +178,7 @@ func start(t *testing.T, serve serveFunc, loops int) *underCheck {
 		t.Fatalf("Serve with %d loops returned no server and no error", loops)
 	}
 	if path := pkgPath(u.group); path == "github.com/loopkit/loopkit/examples" {
-		t.Fatalf("Serve returned a %T, from examples.ServeLoops: that is loopkit's code, not yours. Write your own in "+
+		t.Fatalf("Serve returned a %T, from examples.Start: that is loopkit's code, not yours. Write your own in "+
 			"exercise/ (this check is here so that a shortcut taken by accident is noticed)", u.group)
 	}
 	if n := len(u.records()); n != loops {
@@ -192,12 +193,12 @@ func start(t *testing.T, serve serveFunc, loops int) *underCheck {
 	return u
 }
 
-// serve is the check's examples.LoopServe: an echo server that notes its
+// serve is the check's loopserver.Serve: an echo server that notes its
 // loop, the thread of serve and of each callback, and its Close.
-func (u *underCheck) serve(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
+func (u *underCheck) serve(l *loop.Loop, addr string, reusePort bool) (loopserver.Server, error) {
 	id, _ := threadID()
 	rec := &loopRecord{loop: l, thread: id}
-	srv, err := examples.ServeCallbacks(l, addr, reusePort, func(c *callbacks.Conn) (onClose func(error)) {
+	srv, err := loopserver.ServeCallbacks(l, addr, reusePort, func(c *callbacks.Conn) (onClose func(error)) {
 		rec.onThread("the accept callback")
 		rec.conns.Add(1)
 		c.OnRead(func(data []byte, err error) {
@@ -218,12 +219,12 @@ func (u *underCheck) serve(l *loop.Loop, addr string, reusePort bool) (examples.
 	defer u.mu.Unlock()
 	rec.number = len(u.loops) + 1
 	u.loops = append(u.loops, rec)
-	return &recordedServer{LoopServer: srv, rec: rec}, nil
+	return &recordedServer{Server: srv, rec: rec}, nil
 }
 
 // A recordedServer notes each call of its Close, and the thread it ran on.
 type recordedServer struct {
-	examples.LoopServer
+	loopserver.Server
 	rec *loopRecord
 }
 
@@ -233,7 +234,7 @@ func (s *recordedServer) Close() {
 	s.rec.closes++
 	s.rec.closedOn = id
 	s.rec.mu.Unlock()
-	s.LoopServer.Close()
+	s.Server.Close()
 }
 
 // onThread notes a callback that runs on a thread other than serve's.

@@ -6,8 +6,8 @@ import (
 	"sync/atomic"
 
 	"github.com/loopkit/loopkit/callbacks"
-	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 )
 
 // A greeter is the program's server, one per loop: it tells each client
@@ -26,14 +26,14 @@ type loopStats struct {
 	conns  atomic.Int64 // connections accepted
 }
 
-// serve is the greeter's examples.LoopServe: Serve calls it on each loop's
+// serve is the greeter's loopserver.Serve: Serve calls it on each loop's
 // goroutine, before the loop runs.
-func (g *greeter) serve(l *loop.Loop, addr string, reusePort bool) (examples.LoopServer, error) {
+func (g *greeter) serve(l *loop.Loop, addr string, reusePort bool) (loopserver.Server, error) {
 	g.mu.Lock()
 	st := &loopStats{number: len(g.loops) + 1, thread: thread()}
 	g.loops = append(g.loops, st)
 	g.mu.Unlock()
-	return examples.ServeCallbacks(l, addr, reusePort, func(c *callbacks.Conn) (onClose func(error)) {
+	return loopserver.ServeCallbacks(l, addr, reusePort, func(c *callbacks.Conn) (onClose func(error)) {
 		st.conns.Add(1)
 		c.Write([]byte(fmt.Sprintf("loop %d, OS thread %s: what you send comes back\n", st.number, st.thread)), nil)
 		c.OnRead(func(data []byte, err error) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 )
 
 // Serve starts cfg.Loops loops (at least one) and the server serve makes on
@@ -23,7 +24,7 @@ import (
 // on the loop's goroutine, on that thread, before the loop runs; from then
 // on the loop and every callback of it run there. The loops run until
 // Close.
-func Serve(cfg examples.Config, serve examples.LoopServe) (examples.Server, error) {
+func Serve(cfg examples.Config, serve loopserver.Serve) (examples.Server, error) {
 	n := max(cfg.Loops, 1)
 	g := &Group{}
 	addr := cfg.Addr
@@ -51,7 +52,7 @@ type Group struct {
 type runningLoop struct {
 	//lint:ignore U1000 startLoop and Close, your part, use it
 	loop   *loop.Loop
-	server examples.LoopServer
+	server loopserver.Server
 	//lint:ignore U1000 startLoop and Close, your part, use it
 	ended chan error // receives the loop's result once it has stopped and closed
 }
@@ -60,7 +61,7 @@ type runningLoop struct {
 // loop there (and with it, a poller), starts serve's server on it with
 // SO_REUSEPORT, and runs the loop until it has nothing left to wait for.
 // It returns once the server listens, or failed to.
-func startLoop(cfg examples.Config, serve examples.LoopServe, addr string) (*runningLoop, error) {
+func startLoop(cfg examples.Config, serve loopserver.Serve, addr string) (*runningLoop, error) {
 	panic("TODO(step13): startLoop: start a goroutine; on it, runtime.LockOSThread, cfg.NewLoop(cfg.Backend, cfg.OnError), " +
 		"serve(l, addr, true), report the start (a channel), then l.Run() and l.Close(), and send the result on r.ended")
 }

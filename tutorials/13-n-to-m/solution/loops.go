@@ -17,6 +17,7 @@ import (
 
 	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 )
 
 // Serve starts cfg.Loops loops (at least one) and the server serve makes on
@@ -25,7 +26,7 @@ import (
 // on the loop's goroutine, on that thread, before the loop runs; from then
 // on the loop and every callback of it run there. The loops run until
 // Close.
-func Serve(cfg examples.Config, serve examples.LoopServe) (examples.Server, error) {
+func Serve(cfg examples.Config, serve loopserver.Serve) (examples.Server, error) {
 	n := max(cfg.Loops, 1)
 	g := &Group{}
 	addr := cfg.Addr
@@ -52,7 +53,7 @@ type Group struct {
 // run.
 type runningLoop struct {
 	loop   *loop.Loop
-	server examples.LoopServer
+	server loopserver.Server
 	ended  chan error // receives the loop's result once it has stopped and closed
 }
 
@@ -60,7 +61,7 @@ type runningLoop struct {
 // loop there (and with it, a poller), starts serve's server on it with
 // SO_REUSEPORT, and runs the loop until it has nothing left to wait for.
 // It returns once the server listens, or failed to.
-func startLoop(cfg examples.Config, serve examples.LoopServe, addr string) (*runningLoop, error) {
+func startLoop(cfg examples.Config, serve loopserver.Serve, addr string) (*runningLoop, error) {
 	r := &runningLoop{ended: make(chan error, 1)}
 	started := make(chan error, 1)
 	go func() {
@@ -68,7 +69,7 @@ func startLoop(cfg examples.Config, serve examples.LoopServe, addr string) (*run
 		// the end: the loop's poll, and every callback.
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		l, err := cfg.NewLoop(cfg.Backend, cfg.OnError) // with cfg's Hooks, as examples.ServeLoops
+		l, err := cfg.NewLoop(cfg.Backend, cfg.OnError) // with cfg's Hooks, as examples.Start's loops
 		if err != nil {
 			started <- err
 			return

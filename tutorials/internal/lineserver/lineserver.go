@@ -14,9 +14,9 @@ package lineserver
 
 import (
 	"github.com/loopkit/loopkit/callbacks"
-	"github.com/loopkit/loopkit/examples"
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 )
 
 // MaxLine is the longest line a handler gets; the rest of a longer line is
@@ -39,8 +39,8 @@ type Conn struct {
 // Serve listens on addr (port 0 picks a free one) and calls handle with
 // each line of each client. Close the server it returns, on the loop
 // goroutine, to stop listening and close every connection.
-func Serve(l *loop.Loop, addr string, handle Handler) (*examples.CallbacksServer, error) {
-	return examples.ServeCallbacks(l, addr, false, func(cc *callbacks.Conn) (onClose func(error)) {
+func Serve(l *loop.Loop, addr string, handle Handler) (*loopserver.CallbacksServer, error) {
+	return loopserver.ServeCallbacks(l, addr, false, func(cc *callbacks.Conn) (onClose func(error)) {
 		c := &Conn{conn: cc, lines: chatroom.NewLineBuffer(MaxLine)}
 		cc.OnRead(func(data []byte, err error) { c.read(data, err, handle) })
 		return func(error) { c.closed = true }
