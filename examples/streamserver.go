@@ -22,6 +22,10 @@ type StreamServer struct {
 
 	handlers sync.WaitGroup // the accept loop and every handler
 
+	// Owned by the accept loop.
+	reported time.Time // when the last Accept error was reported
+	quiet    int       // Accept errors since then, not reported
+
 	mu     sync.Mutex // guards conns and closed
 	conns  map[net.Conn]struct{}
 	closed bool
@@ -30,6 +34,12 @@ type StreamServer struct {
 // acceptRetry is how long the accept loop pauses after an error of Accept
 // (net/http's Server waits 5 ms, doubling up to 1 s).
 const acceptRetry = 5 * time.Millisecond
+
+// reportEvery is the least time between two reports of Accept errors: out
+// of fds, Accept fails every acceptRetry, and a line each would be 200 a
+// second. It is the chat's rule (chatroom.Reporter): one line a second,
+// counting the others.
+const reportEvery = time.Second
 
 // ServeStream listens on addr and calls handle in a goroutine of its own for
 // each connection. When handle returns, the connection is closed. Errors of
@@ -76,7 +86,7 @@ func (s *StreamServer) acceptLoop() {
 		if err != nil {
 			// Such as EMFILE: report it, and go on after a pause, or
 			// the loop would spin as long as the fds run short.
-			s.onError(err)
+			s.reportAccept(err)
 			time.Sleep(acceptRetry)
 			continue
 		}
@@ -87,6 +97,21 @@ func (s *StreamServer) acceptLoop() {
 		s.handlers.Add(1)
 		go s.serve(c)
 	}
+}
+
+// reportAccept reports an error of Accept, unless a report went out less
+// than reportEvery ago: then it counts it, for the next report.
+func (s *StreamServer) reportAccept(err error) {
+	now := time.Now()
+	if now.Sub(s.reported) < reportEvery {
+		s.quiet++
+		return
+	}
+	if s.quiet > 0 {
+		err = fmt.Errorf("%w (and %d more since the last report)", err, s.quiet)
+	}
+	s.reported, s.quiet = now, 0
+	s.onError(err)
 }
 
 // track adds c to the connections Close will close; false means Close has
