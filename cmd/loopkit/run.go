@@ -40,6 +40,8 @@ type runOptions struct {
 	loops   int
 	pool    int
 	urls    []string
+
+	nameTimeout time.Duration // chat
 }
 
 // runCommand is loopkit run: start the program, wait for a signal, stop.
@@ -60,12 +62,19 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(stop)
-	srv, err := startServer(opts, func(err error) { fmt.Fprintf(stderr, "loopkit: %v\n", err) })
+	console := chatroom.NewConsole(stdout, time.Now)
+	srv, err := startServer(opts, console, func(err error) { fmt.Fprintf(stderr, "loopkit: %v\n", err) })
 	if err != nil {
 		fmt.Fprintf(stderr, "loopkit run %s: %v\n", opts.program, err)
 		return 1
 	}
 	announce(opts, srv.Addr(), stdout, stderr)
+	if opts.program == "chat" {
+		fmt.Fprintf(stdout, "Who joins, leaves or is dropped follows here, and every %v the messages per second.\n", chatroom.RateEvery)
+		done := make(chan struct{})
+		defer close(done)
+		go console.Run(done)
+	}
 	<-stop
 	if err := srv.Close(); err != nil {
 		fmt.Fprintf(stderr, "loopkit run %s: closing: %v\n", opts.program, err)
@@ -94,6 +103,12 @@ func parseRun(args []string, stderr io.Writer) (runOptions, error) {
 	} else {
 		fs.StringVar(&opts.addr, "addr", defaultAddrs[opts.program], "the address to listen on (port 0: any free port)")
 		fs.IntVar(&opts.loops, "loops", 1, "loops of a loop style, each on its own thread, sharing the port (echo only)")
+	}
+	if opts.program == "chat" {
+		// Only the name has a time limit: a joined user may listen for an
+		// hour without a word, as most of a room does.
+		fs.DurationVar(&opts.nameTimeout, "name-timeout", chatroom.DefaultLimits.NameTimeout,
+			"how long a connection may take to give its name (joined users have no idle limit)")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return opts, err
@@ -137,6 +152,9 @@ func checkRun(opts runOptions) error {
 	if opts.program != "fetch" && len(opts.urls) > 0 {
 		return fmt.Errorf("unexpected arguments: %s", strings.Join(opts.urls, " "))
 	}
+	if opts.program == "chat" && opts.nameTimeout <= 0 {
+		return fmt.Errorf("--name-timeout must be more than 0, not %v", opts.nameTimeout)
+	}
 	if opts.program == "fetch" && opts.pool < 1 {
 		return fmt.Errorf("--pool must be at least 1, not %d", opts.pool)
 	}
@@ -153,15 +171,19 @@ func styleNames(program string) []string {
 	return fetch.Styles.Names()
 }
 
-// startServer starts echo or chat as opts say.
-func startServer(opts runOptions, onError func(error)) (examples.Server, error) {
+// startServer starts echo or chat as opts say; the chat tells console of
+// its joins, leaves, drops and messages.
+func startServer(opts runOptions, console *chatroom.Console, onError func(error)) (examples.Server, error) {
 	cfg := examples.Config{Addr: opts.addr, Backend: opts.backend, Loops: opts.loops, OnError: onError}
 	if opts.program == "chat" {
 		start, err := chat.Styles.Lookup(opts.style)
 		if err != nil {
 			return nil, err
 		}
-		return start(cfg, chatroom.DefaultLimits)
+		limits := chatroom.DefaultLimits
+		limits.NameTimeout = opts.nameTimeout
+		limits.Events = console.Event
+		return start(cfg, limits)
 	}
 	start, err := echo.Styles.Lookup(opts.style)
 	if err != nil {

@@ -3,7 +3,7 @@
 // server (a queue per user, a reader and a writer coroutine each), and
 // "100 URLs through Pool(20)", each within a Timeout.
 //
-//	go run ./tutorials/08-toolkit            # the chat on 127.0.0.1:7008
+//	go run ./tutorials/08-toolkit            # the chat on 127.0.0.1:7008, and the teacher's console
 //	go run ./tutorials/08-toolkit -demo      # three users chat; 100 URLs through pools; a timeout
 //	go run ./tutorials/08-toolkit -trace     # every poll, callback and coroutine hand-off
 //	go run ./tutorials/08-toolkit -ref       # the reference solution
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"time"
 
 	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/internal/chatroom"
@@ -31,6 +32,10 @@ func main() { step.Main(run) }
 func run(args []string, out io.Writer) error {
 	p := step.New("08-toolkit", "127.0.0.1:7008")
 	p.AddTrace("print every poll, callback and coroutine hand-off")
+	// Only the name has a time limit: a joined user may listen for an
+	// hour without a word, as most of a room does.
+	nameTimeout := p.Duration("name-timeout", chatroom.DefaultLimits.NameTimeout,
+		"how long a connection may take to give its name (joined users have no idle limit)")
 	return p.Run(args, out, func(r step.Run) error {
 		opts := []loop.Option{loop.WithErrorHandler(r.Report)}
 		tracer := calltrace.New(out)
@@ -48,7 +53,13 @@ func run(args []string, out io.Writer) error {
 			hub.SetObserver(tracer)
 		}
 		prog := impls[r.Impl]
-		c := prog.NewChat(chatroom.DefaultLimits)
+		limits := chatroom.DefaultLimits
+		limits.NameTimeout = *nameTimeout
+		console := chatroom.NewConsole(out, time.Now)
+		if !r.Demo {
+			limits.Events = console.Event // the demo prints what its users saw instead
+		}
+		c := prog.NewChat(limits)
 		srv, err := coroutines.NewStreamServer(hub, r.Addr, func(ctx context.Context, conn *coroutines.Conn) error {
 			c.Handle(ctx, conn)
 			return nil
@@ -66,6 +77,10 @@ func run(args []string, out io.Writer) error {
 		}
 		r.Listening(srv.Addr(), "the talk's chat on the "+r.Impl)
 		fmt.Fprintf(out, "  or join it, from two terminals: %s\n", step.Join(joinAddr(srv.Addr())))
+		fmt.Fprintf(out, "Who joins, leaves or is dropped follows here, and every %v the messages per second.\n", chatroom.RateEvery)
+		done := make(chan struct{})
+		defer close(done)
+		go console.Run(done)
 		step.OnInterrupt(func() { l.CallSoonThreadSafe(func() { srv.Close() }) }) // every handler killed: Run returns
 		return hub.Run()
 	})
