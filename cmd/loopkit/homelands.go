@@ -173,6 +173,10 @@ func contenderNames() []string {
 func (c contender) command() *exec.Cmd {
 	cmd := exec.Command(c.argv[0], c.argv[1:]...)
 	cmd.Env = append(os.Environ(), c.env...)
+	// If this process dies without stopping the server (kill -9), the
+	// kernel kills the server too, rather than leave it running pinned to
+	// its CPU.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	return cmd
 }
 
