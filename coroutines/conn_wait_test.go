@@ -615,9 +615,14 @@ func TestConnParksAfterShortRead(t *testing.T) {
 	}
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		f := newNetFixture(t, backend)
-		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, fd := range fds {
+			if err := unix.SetNonblock(fd, true); err != nil {
+				t.Fatal(err)
+			}
 		}
 		c, peer := newConn(f.loop, fds[0], netip.AddrPort{}), fds[1]
 		defer unix.Close(peer)
