@@ -172,19 +172,24 @@ func parseRange(s string) (start, count int, err error) {
 	return start, count, err
 }
 
-// Changed returns how many lines the patch removes or adds.
+// Changed returns how many lines the patch changes: the more of the lines
+// it removes and the lines it adds, so that a line replaced counts once,
+// and so does a function body replaced by a shorter one.
 func (p *Patch) Changed() int {
-	n := 0
+	removed, added := 0, 0
 	for _, f := range p.Files {
 		for _, h := range f.Hunks {
 			for _, line := range h.Lines {
-				if line[0] != ' ' {
-					n++
+				switch line[0] {
+				case '-':
+					removed++
+				case '+':
+					added++
 				}
 			}
 		}
 	}
-	return n
+	return max(removed, added)
 }
 
 // Apply applies the patch to the files read returns, and returns each

@@ -102,8 +102,8 @@ func TestParsePatchWantsAHeader(t *testing.T) {
 		}
 	}
 	p, err := manifest.ParsePatch("the mistake\nhint: x-h1\n\n" + body)
-	if err != nil || p.What != "the mistake" || p.Hint != "x-h1" || p.Changed() != 2 {
-		t.Errorf("ParsePatch = %+v, %v; want what, hint and 2 changed lines", p, err)
+	if err != nil || p.What != "the mistake" || p.Hint != "x-h1" || p.Changed() != 1 {
+		t.Errorf("ParsePatch = %+v, %v; want what, hint and 1 changed line", p, err)
 	}
 }
 
