@@ -142,7 +142,7 @@ func contenders(exe, dir string) []contender {
 	py := pythonPath()
 	return []contender{
 		kit("echo", "goroutines"),
-		echo("c-epoll", "C, one thread on epoll: the floor", []need{gcc}, file("c_epoll_echo"), addrArg),
+		echo("c-epoll", "C, one thread on epoll: the floor", []need{compiled(file("c_epoll_echo"))}, file("c_epoll_echo"), addrArg),
 		echo("node", "Node net: home of callbacks", []need{node}, "node", file("node_echo.js"), addrArg),
 		kit("echo", "callbacks"),
 		echo("asyncio", "asyncio Protocol: home of protocol", []need{python}, py, file("asyncio_echo.py"), addrArg),
@@ -190,11 +190,17 @@ type need struct {
 
 var (
 	python = need{"python3", "apt-get install python3", onPath(pythonPath())}
-	gcc    = need{"gcc, to compile c_epoll_echo.c", "apt-get install gcc", onPath("gcc")}
 	node   = need{"node", "apt-get install nodejs", onPath("node")}
-	gevent = need{"gevent module for Python 3", "apt-get install python3-gevent", imports("gevent")}
-	uvloop = need{"uvloop module for Python 3", "apt-get install python3-uvloop", imports("uvloop")}
+	gevent = need{"Python 3's gevent", "apt-get install python3-gevent", imports("gevent")}
+	uvloop = need{"Python 3's uvloop", "apt-get install python3-uvloop", imports("uvloop")}
 )
+
+// compiled is the need of the C server: its binary, which unpackBench
+// builds if it can.
+func compiled(binary string) need {
+	return need{"c_epoll_echo.c compiled by gcc", "apt-get install gcc libc6-dev",
+		func() bool { _, err := os.Stat(binary); return err == nil }}
+}
 
 func onPath(program string) func() bool {
 	return func() bool { _, err := exec.LookPath(program); return err == nil }
@@ -223,7 +229,7 @@ func present(all []contender, only []string) (kept []contender, missing []string
 			continue
 		}
 		if n := missingNeed(c); n != nil {
-			missing = append(missing, fmt.Sprintf("%s %s left out: no %s (%s)", c.program, c.name, n.what, n.install))
+			missing = append(missing, fmt.Sprintf("%s %s: needs %s (%s)", c.program, c.name, n.what, n.install))
 			continue
 		}
 		kept = append(kept, c)
@@ -241,7 +247,8 @@ func missingNeed(c contender) *need {
 }
 
 // unpackBench writes package bench's files to a new temporary folder and
-// compiles the C server there (if gcc is present).
+// compiles the C server there. If that fails, the binary is missing, and
+// the C server is left out with the others whose needs are not met.
 func unpackBench() (string, error) {
 	dir, err := os.MkdirTemp("", "loopkit-homelands-")
 	if err != nil {
@@ -250,13 +257,8 @@ func unpackBench() (string, error) {
 	if err := os.CopyFS(dir, bench.Files); err != nil {
 		return dir, err
 	}
-	if !gcc.present() {
-		return dir, nil
-	}
-	cc := exec.Command("gcc", "-O2", "-Wall", "-o", filepath.Join(dir, "servers", "c_epoll_echo"), filepath.Join(dir, "servers", "c_epoll_echo.c"))
-	if out, err := cc.CombinedOutput(); err != nil {
-		return dir, fmt.Errorf("gcc c_epoll_echo.c: %v: %s", err, out)
-	}
+	src := filepath.Join(dir, "servers", "c_epoll_echo")
+	exec.Command("gcc", "-O2", "-Wall", "-o", src, src+".c").Run()
 	return dir, nil
 }
 
@@ -276,7 +278,7 @@ func runHomelands(o homelandsOptions, progress io.Writer) (*homelandsResults, er
 	}
 	all, missing := present(contenders(exe, dir), o.only)
 	for _, m := range missing {
-		fmt.Fprintf(progress, "homelands: %s; the run goes on without it\n", m)
+		fmt.Fprintf(progress, "homelands: left out %s; the run goes on without it\n", m)
 	}
 	place, err := placeProcesses()
 	if err != nil {

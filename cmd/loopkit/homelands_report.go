@@ -414,7 +414,7 @@ func homelandsMarkdown(r *homelandsResults, charts []chart) string {
 		}
 	}
 	for _, m := range r.Missing {
-		fmt.Fprintf(&b, "\nLeft out: %s\n", m)
+		fmt.Fprintf(&b, "\nLeft out: %s.\n", m)
 	}
 	for _, f := range r.Failures {
 		fmt.Fprintf(&b, "\nFAILED: %s\n", f)

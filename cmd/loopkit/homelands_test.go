@@ -164,7 +164,7 @@ func TestMissingRuntimeIsLeftOutWithWhatToInstall(t *testing.T) {
 		wantKept    []string
 		wantMissing []string
 	}{
-		{nil, []string{goNet, "callbacks", "protocol"}, []string{"echo node left out: no node (apt-get install nodejs)"}},
+		{nil, []string{goNet, "callbacks", "protocol"}, []string{"echo node: needs node (apt-get install nodejs)"}},
 		{[]string{"callbacks"}, []string{goNet, "callbacks"}, nil},
 	}
 	for _, tt := range tests {
