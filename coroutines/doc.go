@@ -37,8 +37,8 @@
 //
 // Tutorial step 07 builds the same hand-off from two unbuffered channels,
 // in the open; iter.Pull has the runtime do it (runtime.coroswitch), giving
-// its thread from one goroutine to the other directly, which costs a
-// quarter as much (docs/coroutines.md measures both).
+// its thread from one goroutine to the other directly, which costs about
+// a third as much (docs/coroutines.md measures both).
 //
 // Parking is the coroutine's half (park in park.go), resuming the loop's
 // (Hub.resume), and wake joins them: a waiter calls it, and it queues the

@@ -14,7 +14,10 @@ import (
 //
 // One hub per loop. Its methods belong to the loop goroutine: the goroutine
 // that runs the loop, the loop's callbacks, and the running coroutine, which
-// holds the loop goroutine's place while it runs (see the package doc).
+// holds the loop goroutine's place while it runs (see the package doc). If
+// that goroutine is locked to its thread (runtime.LockOSThread), it must be
+// the only one ever to run the loop or call Close: iter.Pull, which switches
+// to the coroutines, ends the program rather than switch from another.
 type Hub struct {
 	// Set by NewHub, then read-only.
 	loop *loop.Loop
