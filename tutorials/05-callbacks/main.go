@@ -14,8 +14,6 @@ import (
 	"io"
 
 	"github.com/loopkit/loopkit/callbacks"
-	"github.com/loopkit/loopkit/loop"
-	"github.com/loopkit/loopkit/tutorials/internal/calltrace"
 	"github.com/loopkit/loopkit/tutorials/internal/loopserver"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
@@ -30,11 +28,7 @@ func run(args []string, out io.Writer) error {
 	p.AddTrace("print every poll and every callback the loop runs")
 	clients := p.Int("clients", 10, "-demo: how many echo clients connect at once")
 	return p.Run(args, out, func(r step.Run) error {
-		opts := []loop.Option{loop.WithErrorHandler(r.Report)}
-		if r.Trace {
-			opts = append(opts, loop.WithObserver(calltrace.New(out)))
-		}
-		l, err := loop.New(opts...)
+		l, err := r.NewLoop()
 		if err != nil {
 			return err
 		}

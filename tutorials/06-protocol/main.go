@@ -15,8 +15,6 @@ import (
 
 	"github.com/loopkit/loopkit/callbacks/protocol"
 	"github.com/loopkit/loopkit/internal/chatroom"
-	"github.com/loopkit/loopkit/loop"
-	"github.com/loopkit/loopkit/tutorials/internal/calltrace"
 	"github.com/loopkit/loopkit/tutorials/internal/linechat"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
@@ -30,11 +28,7 @@ func run(args []string, out io.Writer) error {
 	p := step.New("06-protocol", "127.0.0.1:7006")
 	p.AddTrace("print every poll and every callback the loop runs")
 	return p.Run(args, out, func(r step.Run) error {
-		opts := []loop.Option{loop.WithErrorHandler(r.Report)}
-		if r.Trace {
-			opts = append(opts, loop.WithObserver(calltrace.New(out)))
-		}
-		l, err := loop.New(opts...)
+		l, err := r.NewLoop()
 		if err != nil {
 			return err
 		}

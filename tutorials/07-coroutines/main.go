@@ -18,8 +18,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/loopkit/loopkit/internal/sock"
-	"github.com/loopkit/loopkit/loop"
-	"github.com/loopkit/loopkit/tutorials/internal/calltrace"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
 
@@ -33,11 +31,7 @@ func run(args []string, out io.Writer) error {
 	p.AddTrace("print every poll and callback, and every switch between the loop and a coroutine")
 	clients := p.Int("clients", 10, "-demo: how many echo clients connect at once")
 	return p.Run(args, out, func(r step.Run) error {
-		opts := []loop.Option{loop.WithErrorHandler(r.Report)}
-		if r.Trace {
-			opts = append(opts, loop.WithObserver(calltrace.New(out)))
-		}
-		l, err := loop.New(opts...)
+		l, err := r.NewLoop()
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"github.com/loopkit/loopkit/internal/lan"
+	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/tutorials/internal/calltrace"
 	"github.com/loopkit/loopkit/tutorials/internal/manifest"
 	"github.com/loopkit/loopkit/tutorials/internal/todo"
 )
@@ -140,6 +142,16 @@ func (r Run) ListenError(err error) error {
 // worded by todo.Reported: which function is not written yet, and where.
 func (r Run) Report(err error) {
 	fmt.Fprintln(r.Out, "loop:", todo.Reported(err))
+}
+
+// NewLoop makes the step's loop: its errors go to Report, and with -trace
+// every poll and callback it runs is printed (package calltrace).
+func (r Run) NewLoop() (*loop.Loop, error) {
+	opts := []loop.Option{loop.WithErrorHandler(r.Report)}
+	if r.Trace {
+		opts = append(opts, loop.WithObserver(calltrace.New(r.Out)))
+	}
+	return loop.New(opts...)
 }
 
 // Join returns the command that talks to the server at addr by hand, the
