@@ -303,11 +303,27 @@ func homelandTables(r *homelandsResults) []table {
 		}
 		side.rows = append(side.rows, row)
 	}
+	cost := table{
+		title: "echo, what a round trip cost: the server's CPU, and whether the client set the pace",
+		about: "server µs/rt: the server's CPU time per round trip, from /proc: the figure that still separates servers when the client is the limit. " +
+			"client CPU near 1 and client sleeps/rt near 0: the client never waited for the server, so it set the pace, and the rate is a lower bound for the server.",
+		header: []string{"server"},
+	}
+	for _, n := range conns {
+		cost.header = append(cost.header, fmt.Sprintf("server µs/rt @%d", n), fmt.Sprintf("client CPU @%d", n), fmt.Sprintf("client sleeps/rt @%d", n))
+	}
+	for _, s := range distinct(r.Echo, func(e homelandEchoRow) string { return e.Server }) {
+		row := []string{s}
+		for _, n := range conns {
+			e, _ := find(r.Echo, func(e homelandEchoRow) bool { return e.Server == s && e.Conns == n })
+			row = append(row, fmt.Sprintf("%.2f", e.ServerCPUPerRTus), fmt.Sprintf("%.2f", e.ClientCPU), fmt.Sprintf("%.3f", e.ClientSleeps))
+		}
+		cost.rows = append(cost.rows, row)
+	}
 	full := table{
 		title: "echo, in full",
-		about: "server µs/rt: the server's CPU time per round trip, from /proc, the figure that still separates servers when the client is the limit. " +
-			"client CPU near 1 and client sleeps/rt near 0: the client never waited, so it set the pace and the row is a lower bound for the server. " +
-			"other: the most CPU other processes took during a run; redone: runs redone because that passed --max-other.",
+		about: "Medians over the rounds, but other (the most CPU that other processes took during a run) and peak RSS (the most of any round); " +
+			"redone: runs redone because other passed --max-other, and noisy: runs where it did so on the last try too.",
 		header: []string{"server", "conns", "rt/s", "min–max", "p50 µs", "p99 µs", "server µs/rt", "server CPU", "client CPU", "client sleeps/rt", "other", "peak RSS MB", "redone"},
 	}
 	for _, e := range r.Echo {
@@ -329,7 +345,7 @@ func homelandTables(r *homelandsResults) []table {
 		chat.rows = append(chat.rows, []string{c.Scenario, c.Server, rate, fmt.Sprintf("%.0f–%.0f", c.PerSecond.Min, c.PerSecond.Max),
 			fmt.Sprintf("%.3f", c.ServerCPUPerDeliveryUs), fmt.Sprint(c.Lost), fmt.Sprint(c.Dropped), fmt.Sprintf("%.1f", c.PeakRSSMB), redoneCell(c.Redone, 0)})
 	}
-	return []table{side, full, chat}
+	return []table{side, cost, full, chat}
 }
 
 func rateCell(e homelandEchoRow) string {
