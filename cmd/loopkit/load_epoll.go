@@ -197,10 +197,11 @@ func (c *epollClient) close() {
 func (c *epollClient) admit(deadline time.Time) error {
 	for _, conn := range c.conns {
 		if conn != nil {
-			if err := c.send(conn, time.Now()); err != nil {
-				return err
-			}
+			c.send(conn, time.Now())
 		}
+	}
+	if c.err != nil {
+		return c.err
 	}
 	for time.Now().Before(deadline) {
 		if waiting := c.waitingForFirstEcho(); waiting == 0 {
@@ -260,12 +261,11 @@ func (c *epollClient) turn(timeout time.Duration) error {
 
 // send starts round trip conn.seq: its message is the pool's slice at an
 // offset that differs from one connection and one round trip to the next.
-func (c *epollClient) send(conn *echoConn, now time.Time) error {
+func (c *epollClient) send(conn *echoConn, now time.Time) {
 	off := (conn.id*131 + conn.seq*61) % poolSize
 	conn.message = c.pool[off : off+c.load.size]
 	conn.written, conn.received, conn.sentAt = 0, 0, now
 	c.write(conn)
-	return c.err
 }
 
 // write writes what is left of the message. If the kernel takes only part,
@@ -309,7 +309,7 @@ func (c *epollClient) read(conn *echoConn) {
 		return
 	}
 	now := time.Now()
-	c.count1(conn, now)
+	c.record(conn, now)
 	conn.seq++
 	c.send(conn, now)
 }
@@ -339,9 +339,9 @@ func mismatch(got, want []byte) int {
 	return -1
 }
 
-// count1 counts a round trip that ended at now, if the window is open; its
+// record counts a round trip that ended at now, if the window is open; its
 // latency only if it began in the window too.
-func (c *epollClient) count1(conn *echoConn, now time.Time) {
+func (c *epollClient) record(conn *echoConn, now time.Time) {
 	if !c.measuring {
 		return
 	}
