@@ -93,7 +93,7 @@ func callSite() string {
 	frames := runtime.CallersFrames(pcs[:n])
 	for {
 		f, more := frames.Next()
-		if strings.HasPrefix(f.Function, "runtime.") || strings.HasPrefix(f.Function, "iter.") {
+		if strings.HasPrefix(f.Function, "runtime.") || strings.HasPrefix(f.Function, "iter.Pull") {
 			return "" // the bottom of the goroutine: iter.Pull started it
 		}
 		if !inKit(f) {
