@@ -2,7 +2,7 @@
 // style on any backend, compares them, and draws their runs.
 //
 //	loopkit run echo  --style callbacks --backend epoll [--addr 127.0.0.1:8000] [--loops 2]
-//	loopkit run chat  --style coroutines                 (then: loopkit join 127.0.0.1:8001)
+//	loopkit run chat  --style coroutines [--name-timeout 60s]  (then: loopkit join 127.0.0.1:8001)
 //	loopkit run fetch --style callbacks [--pool 20] [URL ...]
 //	loopkit compare [--full] [--out report]
 //	loopkit compare --homelands [--rounds 3] [--out report/homelands]
@@ -11,10 +11,12 @@
 //	loopkit room [-addr 0.0.0.0:7100] [-students 100]
 //
 // run starts a program for loopkit join or curl; it serves until interrupted
-// (Ctrl-C). compare puts the same load on every style and backend, prints a
-// table and writes a report folder with results.json and SVG charts; with
-// --homelands it measures each style beside the servers of package bench
-// (Node, asyncio, gevent, C) and Go's net, in rounds, on pinned CPUs. trace
+// (Ctrl-C), and the chat's output is the teacher's console (who joins,
+// leaves or is dropped, and the messages per second). compare puts the
+// same load on every style and backend, prints a table and writes a report
+// folder with results.json and SVG charts; with --homelands it measures
+// each style beside the servers of package bench (Node, asyncio, gevent, C)
+// and Go's net, in rounds, on pinned CPUs. trace
 // runs a scenario (print_sum, or an example with scripted clients) on a
 // traced loop and draws what the loop and the coroutines did; loopkit trace
 // alone lists the scenarios. join is a line client, the job of nc or

@@ -52,6 +52,9 @@ func run(args []string, out io.Writer) error {
 		if r.Trace {
 			hub.SetObserver(tracer)
 		}
+		if *nameTimeout <= 0 {
+			return fmt.Errorf("-name-timeout must be more than 0, not %v", *nameTimeout)
+		}
 		prog := impls[r.Impl]
 		limits := chatroom.DefaultLimits
 		limits.NameTimeout = *nameTimeout
