@@ -4,6 +4,7 @@ package main
 
 import (
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"strings"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
+
+	"github.com/loopkit/loopkit/bench"
 )
 
 // TestEpollLoadFailsWrongServers runs the homelands' echo client against
@@ -281,6 +284,28 @@ func checkServerPinned(t *testing.T, place placement, c contender) {
 		}
 		if got != *only(who.want) {
 			t.Errorf("the %s may run on %d CPUs (CPU %d: %v), want CPU %d alone", who.name, got.Count(), who.want, got.IsSet(who.want), who.want)
+		}
+	}
+}
+
+// TestEveryHomelandsFileIsInBench checks that each file a server's command
+// line names is one of package bench's (the C server's binary by its
+// source), so that renaming a file there cannot leave a server that never
+// starts.
+func TestEveryHomelandsFileIsInBench(t *testing.T) {
+	dir := "/unpacked"
+	for _, c := range contenders("loopkit", dir) {
+		for _, arg := range c.argv {
+			name, ok := strings.CutPrefix(arg, dir+"/")
+			if !ok {
+				continue
+			}
+			if !strings.Contains(name, ".") {
+				name += ".c" // the binary gcc makes of it
+			}
+			if _, err := fs.Stat(bench.Files, name); err != nil {
+				t.Errorf("%s %s runs %s: not in package bench (%v)", c.program, c.name, name, err)
+			}
 		}
 	}
 }
