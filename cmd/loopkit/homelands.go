@@ -180,9 +180,11 @@ func (h *homelandsRun) echo(c contender, conns, round int) homelandEchoRun {
 	}
 }
 
-// echoOnce starts the server, waits for a quiet machine, and measures.
-func (h *homelandsRun) echoOnce(c contender, conns int) homelandEchoRun {
-	run := homelandEchoRun{Server: c.name, Conns: conns}
+// echoOnce starts the server, waits for a quiet machine, and measures. A
+// server that does not stop cleanly fails the run (run is named so that
+// the deferred stop can say so).
+func (h *homelandsRun) echoOnce(c contender, conns int) (run homelandEchoRun) {
+	run = homelandEchoRun{Server: c.name, Conns: conns}
 	srv, err := startPinned(h.place, c.command())
 	if err != nil {
 		run.Error = err.Error()
@@ -194,20 +196,24 @@ func (h *homelandsRun) echoOnce(c contender, conns int) homelandEchoRun {
 		}
 	}()
 	h.waitQuiet()
-	var edges [2]serverReading
+	var open, shut serverReading
 	load := epollLoad{conns: conns, size: h.opts.size, warmup: h.opts.warmup, window: h.opts.window}
 	fig, err := load.run(srv.addr, func(opening bool) {
-		edges[boolIndex(!opening)] = readServer(srv)
+		if opening {
+			open = readServer(srv)
+		} else {
+			shut = readServer(srv)
+		}
 	})
 	if err != nil {
 		run.Error = err.Error()
 		return run
 	}
 	run.epollFigures = fig
-	cpu, elapsed := edges[1].cpu-edges[0].cpu, edges[1].at.Sub(edges[0].at)
+	cpu, elapsed := shut.cpu-open.cpu, shut.at.Sub(open.at)
 	run.ServerCPU = cpu.Seconds() / elapsed.Seconds()
 	run.ServerCPUPerRTus = float64(cpu.Microseconds()) / float64(fig.RoundTrips)
-	run.OtherCPU = (edges[1].busy-edges[0].busy-cpu).Seconds()/elapsed.Seconds() - fig.ClientCPU
+	run.OtherCPU = (shut.busy-open.busy-cpu).Seconds()/elapsed.Seconds() - fig.ClientCPU
 	if rss, err := srv.peakRSS(); err == nil {
 		run.PeakRSSMB = float64(rss) / (1 << 20)
 	}
@@ -235,8 +241,8 @@ func (h *homelandsRun) chat(c contender, sc chatScenario, round int) homelandCha
 
 // chatOnce starts the server, waits for a quiet machine, and plays the
 // scenario with compare's chat load.
-func (h *homelandsRun) chatOnce(c contender, sc chatScenario) homelandChatRun {
-	run := homelandChatRun{Server: c.name, Scenario: sc.name, Users: h.opts.chatUsers}
+func (h *homelandsRun) chatOnce(c contender, sc chatScenario) (run homelandChatRun) {
+	run = homelandChatRun{Server: c.name, Scenario: sc.name, Users: h.opts.chatUsers}
 	srv, err := startPinned(h.place, c.command())
 	if err != nil {
 		run.Error = err.Error()
@@ -313,13 +319,6 @@ func readServer(c *child) serverReading {
 	cpu, _ := processCPU(c.cmd.Process.Pid)
 	busy, _ := machineBusy()
 	return serverReading{at: time.Now(), cpu: cpu, busy: busy}
-}
-
-func boolIndex(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // stopHomeland sends SIGTERM and waits. Death by that signal is the normal
