@@ -167,13 +167,19 @@ var readBuffers = sync.Pool{New: func() any { return new([readBufferSize]byte) }
 // callSoon queues fn(err) on l's ready queue. It is how callbacks are told
 // what happened inside a call of theirs (a Write that completed at once, a
 // Close): never from inside that call, where the caller's state may be
-// half-changed, always from the loop. It costs the closure: one small
-// allocation.
-//
-// It is not inlined so that the closure has one name in a trace,
-// callbacks.callSoon.func1, rather than one per caller, numbered.
-//
-//go:noinline
+// half-changed, always from the loop. It costs one small allocation: the
+// method value outcome.tell, which is also the name a trace shows, the
+// same from every caller.
 func callSoon(l *loop.Loop, fn func(error), err error) {
-	l.CallSoon(func() { fn(err) })
+	l.CallSoon(outcome{fn, err}.tell)
 }
+
+// An outcome is what became of a call: the callback to tell, and the
+// error to tell it (nil: it went well).
+type outcome struct {
+	fn  func(error)
+	err error
+}
+
+// tell calls the callback with the error. The loop calls it.
+func (o outcome) tell() { o.fn(o.err) }

@@ -5,11 +5,11 @@
 //
 //	#4 Wait(-1: block) -> 9:R
 //	     reader fd 9  callbacks.(*Conn).readable
-//	     soon         callbacks.callSoon.func1
+//	     soon         callbacks.outcome.tell
 //
 // The names are the kit's: the loop calls a connection's reader, which
-// calls your read callback; it calls the closure that callSoon queued,
-// which calls your done. Reading a trace is seeing that every callback of yours
+// calls your read callback; it calls the outcome that callSoon queued,
+// which tells your done. Reading a trace is seeing that every callback of yours
 // runs inside one of these, one at a time, between two polls.
 //
 // The same Observer watches a coroutines.Hub (Hub.SetObserver), and prints
