@@ -3,7 +3,6 @@ package trace
 import (
 	"fmt"
 	"html"
-	"io"
 	"path/filepath"
 	"strings"
 )
@@ -26,19 +25,12 @@ import (
 // use gonum/plot) draws axes and series, not lanes, and an SVG package
 // would be a dependency that saves no more than fmt.Fprintf.
 func SVGPages(title string, events []Event, size Size) [][]byte {
-	g := newSVGGrid(layout(events), size, title != "" || size.page > 0)
+	g := newSVGGrid(layout(events), size)
 	var pages [][]byte
 	for p := range len(g.breaks) - 1 {
 		pages = append(pages, g.page(pageTitle(title, p+1, len(g.breaks)-1), g.breaks[p], g.breaks[p+1]))
 	}
 	return pages
-}
-
-// WriteSVG draws events as one SVG image, however tall, with 12-pixel
-// text.
-func WriteSVG(w io.Writer, title string, events []Event) error {
-	_, err := w.Write(SVGPages(title, events, oneImage)[0])
-	return err
 }
 
 // PageFile names page p of n written to path: path itself if there is
@@ -62,7 +54,7 @@ type Size struct {
 	dot     int     // a mark's radius
 	line    float64 // an arrow's width
 	margin  int
-	page    int // the tallest page, in pixels; 0: one page, however tall
+	page    int // the tallest page, in pixels
 }
 
 var (
@@ -78,9 +70,6 @@ var (
 	// (chat in coroutines, thirteen lanes) is 1660 pixels wide at this
 	// size: much larger, and fitting the width would shrink it.
 	Projector = Size{font: 24, char: 15, row: 36, laneGap: 56, dot: 7, line: 3, margin: 16, page: 1080}
-
-	// oneImage is the size of WriteSVG.
-	oneImage = Size{font: 12, char: 8, row: 20, laneGap: 40, dot: 4, line: 1.5, margin: 12}
 )
 
 // svgSlant is the angle, in degrees, at which the lanes' names rise.
@@ -111,7 +100,7 @@ type svgGrid struct {
 	height  int      // every page's: the fullest page's
 }
 
-func newSVGGrid(d diagram, size Size, titled bool) svgGrid {
+func newSVGGrid(d diagram, size Size) svgGrid {
 	g := svgGrid{d: d, size: size}
 	iterWidth, timeWidth, textWidth, nameWidth := len("iter"), len("time"), 0, 0
 	for _, r := range d.rows {
@@ -124,11 +113,9 @@ func newSVGGrid(d diagram, size Size, titled bool) svgGrid {
 	}
 	// The names are written at svgSlant degrees, rising to the right:
 	// they need as much height as their width times the sine (about 0.6
-	// for 35 degrees), and the last one as much room on the right.
-	g.top = size.margin + nameWidth*size.char*6/10 + size.row/2
-	if titled {
-		g.top += size.row
-	}
+	// for 35 degrees), and the last one as much room on the right. Above
+	// them is a row for the title and the page's number.
+	g.top = size.margin + size.row + nameWidth*size.char*6/10 + size.row/2
 	g.timeX = size.margin + (iterWidth+1)*size.char
 	x := g.timeX + (timeWidth+2)*size.char
 	for _, l := range d.lanes {
@@ -150,13 +137,9 @@ func newSVGGrid(d diagram, size Size, titled bool) svgGrid {
 // rowY returns the y of the middle of a page's row i.
 func (g svgGrid) rowY(i int) int { return g.top + g.size.row*(i+1) }
 
-// rowsPerPage is how many rows fit on a page below the lanes' names, or
-// all of them if pages have no limit.
+// rowsPerPage is how many rows fit on a page below the lanes' names: n,
+// where rowY(n-1) + row <= page.
 func (g svgGrid) rowsPerPage() int {
-	if g.size.page == 0 {
-		return max(len(g.d.rows), 1)
-	}
-	// rowY(n-1) + row <= page
 	return max((g.size.page-g.top)/g.size.row-1, 1)
 }
 

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,18 +32,22 @@ func TestDiagrams(t *testing.T) {
 		for _, style := range sc.Styles {
 			t.Run(sc.Name+"/"+style, func(t *testing.T) {
 				written := false
+				base := filepath.Join(diagramsDir, sc.Name+"-"+style)
 				testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 					res, err := runBounded(t, sc, Options{Style: style, Backend: backend})
 					if err != nil {
 						t.Fatal(err)
 					}
-					for _, d := range renderings(t, res) {
-						path := filepath.Join(diagramsDir, sc.Name+"-"+style+d.ext)
+					drawn := renderings(t, base, res)
+					if *update && !written {
+						removePages(t, base)
+					}
+					for _, d := range drawn {
 						if *update && !written {
-							writeDiagram(t, path, d.content)
+							writeDiagram(t, d.path, d.content)
 							continue
 						}
-						compareDiagram(t, path, d.content)
+						compareDiagram(t, d.path, d.content)
 					}
 					written = true
 				})
@@ -73,23 +79,39 @@ func runBounded(t *testing.T, sc Scenario, opts Options) (Result, error) {
 	}
 }
 
-// renderings returns a run's diagrams: text and SVG.
-func renderings(t *testing.T, res Result) []struct {
-	ext     string
+// A diagramFile is a file of docs/diagrams and what it holds.
+type diagramFile struct {
+	path    string
 	content []byte
-} {
+}
+
+// renderings returns a run's diagrams, named for base: the text
+// (base.txt), and the SVG in pages that a screen shows whole (base.svg, or
+// base-1.svg, base-2.svg, ...).
+func renderings(t *testing.T, base string, res Result) []diagramFile {
 	t.Helper()
-	var text, svg bytes.Buffer
+	var text bytes.Buffer
 	if err := trace.WriteText(&text, res.Title, res.Events); err != nil {
 		t.Fatal(err)
 	}
-	if err := trace.WriteSVG(&svg, res.Title, res.Events); err != nil {
-		t.Fatal(err)
+	diagrams := []diagramFile{{base + ".txt", text.Bytes()}}
+	pages := trace.SVGPages(res.Title, res.Events, trace.Document)
+	for i, page := range pages {
+		diagrams = append(diagrams, diagramFile{trace.PageFile(base+".svg", i+1, len(pages)), page})
 	}
-	return []struct {
-		ext     string
-		content []byte
-	}{{".txt", text.Bytes()}, {".svg", svg.Bytes()}}
+	return diagrams
+}
+
+// removePages removes the SVG pages named for base, so that a run drawn
+// in fewer pages leaves none behind.
+func removePages(t *testing.T, base string) {
+	t.Helper()
+	numbered, _ := filepath.Glob(base + "-*.svg")
+	for _, path := range append(numbered, base+".svg") {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
 }
 
 func writeDiagram(t *testing.T, path string, content []byte) {
