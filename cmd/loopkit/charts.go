@@ -62,8 +62,8 @@ func writeCharts(dir string, r *results) ([]chart, error) {
 		p           *plot.Plot
 		rows        int
 	}{
-		{"echo-throughput.svg", "echo: round trips per second", bars("echo: round trips per second (more is better)", "round trips/s", names,
-			echoSeries(r.Echo, echoServers, conns, func(e echoRun) float64 { return e.PerSecond })), len(names) * len(conns)},
+		{"echo-throughput.svg", "echo: round trips per second", bars("echo: round trips per second, median of the rounds (more is better)", "round trips/s", names,
+			echoSeries(r.Echo, echoServers, conns, func(e echoRun) float64 { return e.Rounds.Median })), len(names) * len(conns)},
 		{"echo-latency.svg", "echo: latency at 100 connections", bars("echo: latency at 100 connections (less is better)", "µs", names, []series{
 			{name: "p50", values: echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.P50us })},
 			{name: "p99", values: echoValues(r.Echo, echoServers, 100, func(e echoRun) float64 { return e.P99us })},

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -27,6 +29,7 @@ type compareOptions struct {
 	idle      []int
 	warmup    time.Duration
 	window    time.Duration
+	rounds    int
 	chatUsers int
 	size      int
 	urls      int
@@ -76,6 +79,7 @@ func parseCompare(args []string, stderr io.Writer) (compareOptions, error) {
 	idle := fs.String("idle", "", "idle fd counts for the poll cost (default 1,10,100,1000)")
 	fs.DurationVar(&opts.warmup, "warmup", 0, "warm-up before each window (default 100ms, --full 500ms)")
 	fs.DurationVar(&opts.window, "window", 0, "measuring window of each run (default 400ms, --full 3s); a chat scenario may take five")
+	fs.IntVar(&opts.rounds, "rounds", 3, "echo rounds per server and connection count, servers in rotating order; the rounds share the warm-up and the window")
 	fs.IntVar(&opts.chatUsers, "chat-users", 50, "users of the chat load")
 	fs.Bool("homelands", false, "instead: each style beside its homeland's server (Node, asyncio, gevent, C, Go net), in rounds on pinned CPUs (loopkit compare --homelands -h)")
 	if err := fs.Parse(args); err != nil {
@@ -83,6 +87,9 @@ func parseCompare(args []string, stderr io.Writer) (compareOptions, error) {
 	}
 	if fs.NArg() > 0 {
 		return opts, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if opts.rounds < 1 {
+		return opts, fmt.Errorf("--rounds: %d is not a positive number", opts.rounds)
 	}
 	opts.defaults()
 	var err error
@@ -201,7 +208,7 @@ func runCompare(o compareOptions, progress io.Writer) *results {
 // steps counts the steps that progress reports.
 func (o compareOptions) steps() int {
 	echoServers := len(o.servers(echo.Styles.Names()))
-	return 1 + len(o.backends)*len(o.idle) + echoServers*len(o.conns) +
+	return 1 + len(o.backends)*len(o.idle) + echoServers*len(o.conns)*o.rounds +
 		len(o.servers(chat.Styles.Names()))*len(chatScenarios) + len(o.servers(fetch.Styles.Names())) + 2
 }
 
@@ -262,34 +269,96 @@ func measurePollCost(o compareOptions, r *results, p *progressLine) []pollFigure
 }
 
 // measureEcho runs the echo load at each connection count against each
-// server, each server a child process of its own.
+// server, each server a child process of its own, in rounds: one round is
+// every connection count against every server, the servers in a rotating
+// order, so that no server always runs first, or just after the heaviest.
+// One short window, client and server sharing two cores, can be off by 2x;
+// the rounds show by how much.
 func measureEcho(o compareOptions, r *results, p *progressLine) ([]echoRun, []serverFigures) {
+	servers, children := startEchoServers(o, r, p)
+	ld := echoLoad{size: o.size, warmup: o.warmup / time.Duration(o.rounds), window: o.window / time.Duration(o.rounds)}
+	rounds := map[echoKey][]echoRun{}
+	for round := range o.rounds {
+		for _, n := range o.conns {
+			for _, s := range rotate(servers, round) {
+				p.show(fmt.Sprintf("echo round %d of %d, %s: %d connections", round+1, o.rounds, s, n))
+				ld.conns = n
+				k := echoKey{s, n}
+				rounds[k] = append(rounds[k], runEcho(r, children[s], s, ld, 1))
+			}
+		}
+	}
 	var runs []echoRun
-	var servers []serverFigures
+	var figures []serverFigures
+	for _, s := range servers {
+		for _, n := range o.conns {
+			runs = append(runs, summarizeRounds(rounds[echoKey{s, n}]))
+		}
+		figures = append(figures, stopServer(r, children[s], "echo", s))
+	}
+	return runs, figures
+}
+
+// An echoKey names the rounds of one server at one connection count.
+type echoKey struct {
+	server server
+	conns  int
+}
+
+// startEchoServers starts a child for each echo server; it returns the
+// servers that started, in order.
+func startEchoServers(o compareOptions, r *results, p *progressLine) ([]server, map[server]*child) {
+	var started []server
+	children := map[server]*child{}
 	for _, s := range o.servers(echo.Styles.Names()) {
 		c, err := startChild("echo", s.Style, backendOrDefault(s.Backend), 1)
 		if err != nil {
 			r.fail("echo %s: %v", s, err)
-			p.step += len(o.conns)
+			p.step += len(o.conns) * o.rounds
 			continue
 		}
-		for _, n := range o.conns {
-			p.show(fmt.Sprintf("echo %s: %d connections", s, n))
-			runs = append(runs, runEcho(o, r, c, s, n, 1))
-		}
-		servers = append(servers, stopServer(r, c, "echo", s))
+		started = append(started, s)
+		children[s] = c
 	}
-	return runs, servers
+	return started, children
+}
+
+// rotate returns xs rotated left by n.
+func rotate[T any](xs []T, n int) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	n %= len(xs)
+	return slices.Concat(xs[n:], xs[:n])
+}
+
+// summarizeRounds returns the round with the median rate, carrying the
+// spread of the rates over all the rounds; a failed round stands for all.
+func summarizeRounds(rounds []echoRun) echoRun {
+	rates := make([]float64, len(rounds))
+	for i, run := range rounds {
+		if run.Error != "" {
+			return run
+		}
+		rates[i] = run.PerSecond
+	}
+	sp := spreadOf(rates)
+	// With an even count the median falls between two rounds: take the
+	// nearest.
+	mid := slices.MinFunc(rounds, func(a, b echoRun) int {
+		return cmp.Compare(math.Abs(a.PerSecond-sp.Median), math.Abs(b.PerSecond-sp.Median))
+	})
+	mid.Rounds = sp
+	return mid
 }
 
 // runEcho runs one echo load against a running child.
-func runEcho(o compareOptions, r *results, c *child, s server, conns, loops int) echoRun {
-	run := echoRun{server: s, Conns: conns, Loops: loops}
-	if s.Backend == "select" && conns >= selectLimit {
+func runEcho(r *results, c *child, s server, ld echoLoad, loops int) echoRun {
+	run := echoRun{server: s, Conns: ld.conns, Loops: loops}
+	if s.Backend == "select" && ld.conns >= selectLimit {
 		run.Error = fmt.Sprintf("select cannot watch fds at or above FD_SETSIZE (%d)", selectLimit)
 		return run
 	}
-	ld := echoLoad{conns: conns, size: o.size, warmup: o.warmup, window: o.window}
 	var cpu0, cpu1 time.Duration
 	fig, err := ld.run(c.addr, func(opening bool) {
 		if opening {
@@ -300,11 +369,11 @@ func runEcho(o compareOptions, r *results, c *child, s server, conns, loops int)
 	})
 	if err != nil {
 		run.Error = err.Error()
-		r.fail("echo %s, %d connections: %v", s, conns, err)
+		r.fail("echo %s, %d connections: %v", s, ld.conns, err)
 		return run
 	}
 	run.echoFigures = fig
-	run.ServerCPU = (cpu1 - cpu0).Seconds() / o.window.Seconds()
+	run.ServerCPU = (cpu1 - cpu0).Seconds() / ld.window.Seconds()
 	if fig.RoundTrips > 0 {
 		run.CPUPerRoundTripUs = float64((cpu1 - cpu0).Microseconds()) / float64(fig.RoundTrips)
 	}
@@ -424,7 +493,8 @@ func measureLoops(o compareOptions, r *results, p *progressLine) []echoRun {
 			out = append(out, echoRun{server: best, Conns: 100, Loops: loops, Error: firstLine(err.Error())})
 			continue
 		}
-		out = append(out, runEcho(o, r, c, best, 100, loops))
+		ld := echoLoad{conns: 100, size: o.size, warmup: o.warmup, window: o.window}
+		out = append(out, runEcho(r, c, best, ld, loops))
 		stopServer(r, c, "echo", best)
 	}
 	return out
@@ -449,7 +519,7 @@ func firstLine(s string) string {
 
 func settingsOf(o compareOptions) settings {
 	return settings{
-		Full: o.full, Warmup: o.warmup.String(), Window: o.window.String(), MessageBytes: o.size,
+		Full: o.full, Warmup: o.warmup.String(), Window: o.window.String(), EchoRounds: o.rounds, MessageBytes: o.size,
 		ChatUsers: o.chatUsers, URLs: o.urls, Pool: o.pool, Delay: o.delay.String(),
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
 		Date: time.Now().UTC().Format(time.RFC3339),

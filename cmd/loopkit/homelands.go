@@ -140,15 +140,6 @@ func runHomelands(o homelandsOptions, progress io.Writer) (*homelandsResults, er
 	return r, nil
 }
 
-// rotate returns xs rotated left by n.
-func rotate[T any](xs []T, n int) []T {
-	if len(xs) == 0 {
-		return nil
-	}
-	n %= len(xs)
-	return slices.Concat(xs[n:], xs[:n])
-}
-
 // A homelandsRun is the state of one run of the rounds.
 type homelandsRun struct {
 	opts     homelandsOptions

@@ -105,30 +105,6 @@ type homelandChatRun struct {
 	Error                  string  `json:"error,omitempty"`
 }
 
-// A spread is the median of a figure over the rounds, and its range.
-type spread struct {
-	Median float64 `json:"median"`
-	Min    float64 `json:"min"`
-	Max    float64 `json:"max"`
-}
-
-func spreadOf(xs []float64) spread {
-	if len(xs) == 0 {
-		return spread{}
-	}
-	s := slices.Sorted(slices.Values(xs))
-	return spread{Median: median(s), Min: s[0], Max: s[len(s)-1]}
-}
-
-// median of sorted values; the mean of the middle two for an even count.
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
-}
-
 func medianOf[T any](runs []T, value func(T) float64) float64 {
 	xs := make([]float64, len(runs))
 	for i, r := range runs {

@@ -165,7 +165,8 @@ func TestWriteReport(t *testing.T) {
 		Settings: settings{ChatUsers: 50, URLs: 100, Pool: 20, Delay: "10ms"},
 		Code:     []codeFigures{{Program: "echo", Style: "callbacks", Lines: 29, Depth: 2}},
 		PollCost: []pollFigures{{Backend: "epoll", Idle: 10, NsPerIteration: 800}, {Backend: "epoll", Idle: 1000, NsPerIteration: 820}},
-		Echo:     []echoRun{{server: server{Style: "callbacks", Backend: "epoll"}, Conns: 100, echoFigures: echoFigures{PerSecond: 50000, P50us: 1000, P99us: 3000}}},
+		Echo: []echoRun{{server: server{Style: "callbacks", Backend: "epoll"}, Conns: 100, echoFigures: echoFigures{PerSecond: 50000, P50us: 1000, P99us: 3000},
+			Rounds: spread{Median: 50000, Min: 48000, Max: 52000}}},
 		Chat: []chatRun{
 			{server: server{Style: "goroutines"}, Scenario: "steady", Users: 50, chatFigures: chatFigures{PerSecond: 90000, Sent: 5000}},
 			{server: server{Style: "goroutines"}, Scenario: "paste", Users: 50, chatFigures: chatFigures{PerSecond: 700, Sent: 2000, Dropped: 50}},
@@ -184,7 +185,7 @@ func TestWriteReport(t *testing.T) {
 		t.Errorf("results.json echo (-want +got):\n%s", diff)
 	}
 	readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-	for _, want := range []string{"| callbacks/epoll | 50000 (1000 / 3000) |", "| paste | goroutines | 700 | 2000 | 0 | 50 |", "![poll cost per iteration vs idle fds](poll-cost.svg)"} {
+	for _, want := range []string{"| callbacks/epoll | 50.0k (48.0–52.0k) | 1000 / 3000 |", "| paste | goroutines | 700 | 2000 | 0 | 50 |", "![poll cost per iteration vs idle fds](poll-cost.svg)"} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README.md lacks %q:\n%s", want, readme)
 		}

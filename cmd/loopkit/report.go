@@ -61,19 +61,22 @@ func markdownTable(b *strings.Builder, t table) {
 // tables lays out the results.
 func tables(r *results) []table {
 	var out []table
-	echo := table{title: "echo: round trips/s (p50 / p99 latency in µs), server CPU µs per round trip", header: []string{"server"}}
+	echo := table{title: "echo: round trips/s, median (min–max) over the rounds; at 100 conns, p50 / p99 latency and server CPU per round trip",
+		about:  fmt.Sprintf("%d rounds. Where two servers' ranges overlap, this run cannot tell them apart.", r.Settings.EchoRounds),
+		header: []string{"server"}}
 	conns := distinct(r.Echo, func(e echoRun) int { return e.Conns })
 	for _, n := range conns {
 		echo.header = append(echo.header, fmt.Sprintf("%d conns", n))
 	}
-	echo.header = append(echo.header, "CPU µs/rt @100", "peak RSS MB")
+	echo.header = append(echo.header, "p50 / p99 µs @100", "CPU µs/rt @100", "peak RSS MB")
 	for _, s := range distinct(r.Echo, func(e echoRun) server { return e.server }) {
 		row := []string{s.String()}
-		cpu := "-"
+		latency, cpu := "-", "-"
 		for _, n := range conns {
 			e, ok := find(r.Echo, func(e echoRun) bool { return e.server == s && e.Conns == n })
 			row = append(row, echoCell(e, ok))
 			if ok && n == 100 && e.Error == "" {
+				latency = fmt.Sprintf("%.0f / %.0f", e.P50us, e.P99us)
 				cpu = fmt.Sprintf("%.1f", e.CPUPerRoundTripUs)
 			}
 		}
@@ -81,7 +84,7 @@ func tables(r *results) []table {
 		if f, ok := find(r.Servers, func(f serverFigures) bool { return f.server == s }); ok {
 			rss = fmt.Sprintf("%.1f", f.PeakRSSMB)
 		}
-		echo.rows = append(echo.rows, append(row, cpu, rss))
+		echo.rows = append(echo.rows, append(row, latency, cpu, rss))
 	}
 	out = append(out, echo)
 
@@ -167,7 +170,13 @@ func echoCell(e echoRun, ok bool) string {
 	case e.Error != "":
 		return "n/a"
 	}
-	return fmt.Sprintf("%.0f (%.0f / %.0f)", e.PerSecond, e.P50us, e.P99us)
+	return spreadCell(e.Rounds)
+}
+
+// spreadCell writes a median and its range in thousands, "74.2k
+// (48.1–96.0k)", short enough for a table of many columns.
+func spreadCell(s spread) string {
+	return fmt.Sprintf("%.1fk (%.1f–%.1fk)", s.Median/1000, s.Min/1000, s.Max/1000)
 }
 
 // distinct returns the keys of xs in the order they first appear.
@@ -217,8 +226,8 @@ func writeReport(dir string, r *results) error {
 func markdown(r *results, charts []chart) string {
 	var b strings.Builder
 	s := r.Settings
-	fmt.Fprintf(&b, "# loopkit compare\n\n%s, %s/%s, %d CPUs, %s; windows of %s after %s of warm-up (full sweep: %v); took %.0f s.\n",
-		s.GoVersion, s.OS, s.Arch, s.CPUs, s.Date, s.Window, s.Warmup, s.Full, s.Seconds)
+	fmt.Fprintf(&b, "# loopkit compare\n\n%s, %s/%s, %d CPUs, %s; windows of %s after %s of warm-up, shared by echo's %d rounds (full sweep: %v); took %.0f s.\n",
+		s.GoVersion, s.OS, s.Arch, s.CPUs, s.Date, s.Window, s.Warmup, s.EchoRounds, s.Full, s.Seconds)
 	b.WriteString("\nThe load client is Go's net, one goroutine per connection, in the same process as compare; each server runs as a child process (`loopkit run`), so its CPU and memory are its own. Client and server share the machine's cores: read the figures as a comparison, not as the servers' limits.\n")
 	for _, t := range tables(r) {
 		markdownTable(&b, t)

@@ -1,6 +1,9 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // results is everything compare measured: what results.json holds.
 type results struct {
@@ -21,6 +24,7 @@ type settings struct {
 	Full         bool    `json:"full"`
 	Warmup       string  `json:"warmup"`
 	Window       string  `json:"window"`
+	EchoRounds   int     `json:"echo_rounds"` // echo's rounds share the warm-up and the window
 	MessageBytes int     `json:"echo_message_bytes"`
 	ChatUsers    int     `json:"chat_users"`
 	URLs         int     `json:"fetch_urls"`
@@ -42,15 +46,42 @@ type pollFigures struct {
 	Error          string  `json:"error,omitempty"`
 }
 
-// echoRun is one echo load against one server.
+// echoRun is one echo load against one server. In compare's echo table
+// it sums up the rounds: Rounds is the spread of round trips per second
+// over them, and the other figures are those of the median round.
 type echoRun struct {
 	server
 	Conns int `json:"conns"`
 	Loops int `json:"loops"`
 	echoFigures
+	Rounds            spread  `json:"round_trips_per_second_over_rounds,omitzero"`
 	ServerCPU         float64 `json:"server_cpus"`          // CPUs the server used over the window
 	CPUPerRoundTripUs float64 `json:"server_cpu_per_rt_us"` // the server's CPU time per round trip
 	Error             string  `json:"error,omitempty"`
+}
+
+// A spread is the median of a figure over the rounds, and its range.
+type spread struct {
+	Median float64 `json:"median"`
+	Min    float64 `json:"min"`
+	Max    float64 `json:"max"`
+}
+
+func spreadOf(xs []float64) spread {
+	if len(xs) == 0 {
+		return spread{}
+	}
+	s := slices.Sorted(slices.Values(xs))
+	return spread{Median: median(s), Min: s[0], Max: s[len(s)-1]}
+}
+
+// median of sorted values; the mean of the middle two for an even count.
+func median(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 // serverFigures is what an echo server cost over its whole run.
