@@ -3,11 +3,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -123,21 +121,9 @@ func printHomelands(w io.Writer, r *homelandsResults) {
 // writeHomelandsReport writes dir/results.json, the charts and
 // dir/README.md, as compare's report does.
 func writeHomelandsReport(dir string, r *homelandsResults) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	js, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "results.json"), append(js, '\n'), 0o644); err != nil {
-		return err
-	}
-	charts, err := writeHomelandCharts(dir, r)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "README.md"), []byte(homelandsMarkdown(r, charts)), 0o644)
+	return writeReportDir(dir, r,
+		func() ([]chart, error) { return writeHomelandCharts(dir, r) },
+		func(charts []chart) string { return homelandsMarkdown(r, charts) })
 }
 
 func homelandsMarkdown(r *homelandsResults, charts []chart) string {

@@ -205,21 +205,30 @@ func find[T any](xs []T, match func(T) bool) (T, bool) {
 // writeReport writes dir/results.json, the charts, and dir/README.md, which
 // shows the tables and the charts.
 func writeReport(dir string, r *results) error {
+	return writeReportDir(dir, r,
+		func() ([]chart, error) { return writeCharts(dir, r) },
+		func(charts []chart) string { return markdown(r, charts) })
+}
+
+// writeReportDir writes a report into dir: figures as dir/results.json, the
+// charts drawCharts writes there, and dir/README.md, which readme words
+// from those charts. compare and compare --homelands both write theirs so.
+func writeReportDir(dir string, figures any, drawCharts func() ([]chart, error), readme func([]chart) string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	js, err := json.MarshalIndent(r, "", "  ")
+	js, err := json.MarshalIndent(figures, "", "  ")
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "results.json"), append(js, '\n'), 0o644); err != nil {
 		return err
 	}
-	charts, err := writeCharts(dir, r)
+	charts, err := drawCharts()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "README.md"), []byte(markdown(r, charts)), 0o644)
+	return os.WriteFile(filepath.Join(dir, "README.md"), []byte(readme(charts)), 0o644)
 }
 
 // markdown is the report's README: the settings, each table, each chart.
