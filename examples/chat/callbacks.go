@@ -75,12 +75,12 @@ type callbacksUser struct {
 	out     []byte   // what the writer hands to the connection, reused
 	writing bool     // a write is in flight: its done callback takes the queue next
 
-	naming   *timers.Timer // closes a connection that gives no name in time
-	full     bool          // the room knows the backlog is above the high-water mark
-	stall    *timers.Timer // while full or dropped: drops or aborts a user who takes nothing
-	progress bool          // the connection flushed something since stall was set
-	dropped  bool          // too slow: write TooSlow after the write in flight
-	closed   bool          // the connection is closing or closed
+	naming   *timers.Timer    // closes a connection that gives no name in time
+	backlog  chatroom.Backlog // tells the room when the user fills and empties
+	stall    *timers.Timer    // while full or dropped: drops or aborts a user who takes nothing
+	progress bool             // the connection flushed something since stall was set
+	dropped  bool             // too slow: write TooSlow after the write in flight
+	closed   bool             // the connection is closing or closed
 }
 
 // accept starts serving a connection: it asks for the name, gives it
@@ -231,13 +231,12 @@ func (u *callbacksUser) flushed(buffered int) {
 // mark the user is drained, which may resume the senders.
 func (u *callbacksUser) checkBacklog() {
 	backlog := u.queued + u.conn.Buffered()
-	switch {
-	case !u.full && !u.dropped && backlog > u.chat.limits.HighWater:
-		u.full, u.progress = true, false
+	switch u.backlog.Check(backlog, u.chat.limits) {
+	case chatroom.Filled:
+		u.progress = false
 		u.stall = u.chat.loop.CallLater(u.chat.limits.DropGrace, u.stalled)
 		u.chat.room.Full(u)
-	case u.full && backlog <= u.chat.limits.LowWater():
-		u.full = false
+	case chatroom.Emptied:
 		u.stall.Cancel()
 		u.chat.room.Drained(u)
 	}
@@ -263,7 +262,8 @@ func (u *callbacksUser) stalled() {
 // user's name), and writes TooSlow once the write in flight is done, giving
 // the user DropGrace to take something, again and again, or be aborted.
 func (u *callbacksUser) Drop() {
-	u.dropped, u.full, u.progress = true, false, false
+	u.dropped, u.progress = true, false
+	u.backlog.Stop()
 	u.queue, u.queued = nil, 0
 	u.conn.OnRead(nil)
 	u.stall = u.chat.loop.CallLater(u.chat.limits.DropGrace, u.stalled)

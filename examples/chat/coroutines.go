@@ -66,13 +66,13 @@ type coroutinesChat struct {
 // write has a deadline: a write that took nothing for DropGrace drops the
 // user. Before a name, the writes of the replies park the reader.
 type coroutinesUser struct {
-	chat   *coroutinesChat
-	conn   *coroutines.Conn
-	name   string                    // "" until the user has joined
-	queue  *coroutines.Queue[string] // closed when the user leaves or is dropped
-	queued int                       // bytes in queue and in the writer's hands
-	full   bool                      // the room knows queued is above the high-water mark
-	resume coroutines.Event          // set when the room lets a stopped reader go on
+	chat    *coroutinesChat
+	conn    *coroutines.Conn
+	name    string                    // "" until the user has joined
+	queue   *coroutines.Queue[string] // closed when the user leaves or is dropped
+	queued  int                       // bytes in queue and in the writer's hands
+	backlog chatroom.Backlog          // tells the room when the user fills and empties
+	resume  coroutines.Event          // set when the room lets a stopped reader go on
 
 	dropped bool // set by Drop before it closes queue: the reader stops, the writer writes TooSlow
 }
@@ -251,13 +251,11 @@ func (u *coroutinesUser) Send(msg string) bool {
 // HighWater the user is full, and the writer's write gets a deadline; at
 // the low-water mark the user is drained, which may resume the senders.
 func (u *coroutinesUser) checkBacklog() {
-	switch {
-	case !u.full && !u.dropped && u.queued > u.chat.limits.HighWater:
-		u.full = true
+	switch u.backlog.Check(u.queued, u.chat.limits) {
+	case chatroom.Filled:
 		u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 		u.chat.room.Full(u)
-	case u.full && u.queued <= u.chat.limits.LowWater():
-		u.full = false
+	case chatroom.Emptied:
 		u.conn.SetWriteDeadline(time.Time{})
 		u.chat.room.Drained(u)
 	}
@@ -268,7 +266,8 @@ func (u *coroutinesUser) checkBacklog() {
 func (u *coroutinesUser) Drop() {
 	for _, ok := u.queue.TryGet(); ok; _, ok = u.queue.TryGet() {
 	}
-	u.dropped, u.full = true, false
+	u.dropped = true
+	u.backlog.Stop()
 	u.queue.Close()
 	u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 }

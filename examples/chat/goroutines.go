@@ -48,10 +48,10 @@ type goroutinesUser struct {
 
 	// Guarded by chat.mu.
 	queue   []string
-	queued  int  // bytes in queue and in the writer's hands
-	closed  bool // the user left or was dropped: the writer ends after queue
-	full    bool // the room knows queued is above the high-water mark
-	dropped bool // the reader stops, the writer writes TooSlow
+	queued  int              // bytes in queue and in the writer's hands
+	closed  bool             // the user left or was dropped: the writer ends after queue
+	backlog chatroom.Backlog // tells the room when the user fills and empties
+	dropped bool             // the reader stops, the writer writes TooSlow
 }
 
 // handle serves one connection: it asks for a name, then runs the user's
@@ -255,13 +255,11 @@ func (u *goroutinesUser) Send(msg string) bool {
 // the low-water mark the user is drained, which may resume the senders.
 // The mutex is held.
 func (u *goroutinesUser) checkBacklog() {
-	switch {
-	case !u.full && !u.dropped && u.queued > u.chat.limits.HighWater:
-		u.full = true
+	switch u.backlog.Check(u.queued, u.chat.limits) {
+	case chatroom.Filled:
 		u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 		u.chat.room.Full(u)
-	case u.full && u.queued <= u.chat.limits.LowWater():
-		u.full = false
+	case chatroom.Emptied:
 		u.conn.SetWriteDeadline(time.Time{})
 		u.chat.room.Drained(u)
 	}
@@ -280,7 +278,8 @@ func (u *goroutinesUser) closeQueue() {
 func (u *goroutinesUser) Drop() {
 	clear(u.queue)
 	u.queue = nil
-	u.dropped, u.full = true, false
+	u.dropped = true
+	u.backlog.Stop()
 	u.closeQueue()
 	u.conn.SetWriteDeadline(time.Now().Add(u.chat.limits.DropGrace))
 }

@@ -81,12 +81,12 @@ type protocolUser struct {
 	flushFn  func()   // u.flush, made once so that queueing it does not allocate
 	handed   int      // bytes ever handed to the transport
 
-	naming  *timers.Timer // closes a connection that gives no name in time
-	full    bool          // the room knows the backlog is above the high-water mark
-	stall   *timers.Timer // while full or dropped: drops or aborts a user who takes nothing
-	takenAt int           // bytes the peer had taken when stall was set
-	dropped bool          // too slow: TooSlow is written when writing resumes
-	closed  bool          // Close or Abort was called, or the connection lost
+	naming  *timers.Timer    // closes a connection that gives no name in time
+	backlog chatroom.Backlog // tells the room when the user fills and empties
+	stall   *timers.Timer    // while full or dropped: drops or aborts a user who takes nothing
+	takenAt int              // bytes the peer had taken when stall was set
+	dropped bool             // too slow: TooSlow is written when writing resumes
+	closed  bool             // Close or Abort was called, or the connection lost
 }
 
 // newUser makes the protocol object of a connection.
@@ -271,13 +271,11 @@ func (u *protocolUser) ResumeWriting() {
 // mark the user is drained, which may resume the senders.
 func (u *protocolUser) checkBacklog() {
 	backlog := u.queued + u.transport.WriteBufferSize()
-	switch {
-	case !u.full && !u.dropped && backlog > u.chat.limits.HighWater:
-		u.full = true
+	switch u.backlog.Check(backlog, u.chat.limits) {
+	case chatroom.Filled:
 		u.startStall()
 		u.chat.room.Full(u)
-	case u.full && backlog <= u.chat.limits.LowWater():
-		u.full = false
+	case chatroom.Emptied:
 		u.stall.Cancel()
 		u.chat.room.Drained(u)
 	}
@@ -309,7 +307,8 @@ func (u *protocolUser) stalled() {
 // (at once if it has), giving the user DropGrace to take something, again
 // and again, or be aborted.
 func (u *protocolUser) Drop() {
-	u.dropped, u.full = true, false
+	u.dropped = true
+	u.backlog.Stop()
 	u.queue, u.queued = nil, 0
 	u.transport.PauseReading()
 	u.startStall()
