@@ -37,7 +37,7 @@ func main() {
 }
 
 const usage = `usage:
-  stepcheck ci                   check every written step both ways (CI)
+  stepcheck ci [NN...]           check every written step both ways (CI); NN: only those
   stepcheck check [-race] NN     check your exercise of step NN
   stepcheck progress [-send HOST:PORT] [-name NAME]  one line per step; -send: to loopkit room
   stepcheck hint NN [LEVEL|ANCHOR]
@@ -70,6 +70,11 @@ func run(args []string, out io.Writer) error {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "ci":
+		if len(rest) > 0 {
+			if err := tu.only(rest); err != nil {
+				return err
+			}
+		}
 		return tu.ci()
 	case "check":
 		flags := flag.NewFlagSet("check", flag.ContinueOnError)
@@ -130,3 +135,18 @@ func (tu *tutorial) step(name string) (manifest.Step, error) {
 
 // pkg returns the package path go commands use for a step: ./tutorials/03-select.
 func pkg(s manifest.Step) string { return "./tutorials/" + s.Dir }
+
+// only keeps the steps named by id, for whoever works on one step and
+// wants its proof without waiting for all the others'.
+func (tu *tutorial) only(ids []string) error {
+	var kept []manifest.Step
+	for _, id := range ids {
+		s, ok := tu.m.Step(id)
+		if !ok {
+			return fmt.Errorf("no step %q in steps.json", id)
+		}
+		kept = append(kept, s)
+	}
+	tu.m.Steps = kept
+	return nil
+}
