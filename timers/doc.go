@@ -71,6 +71,15 @@
 // reports false: the timer did run. Every timer ends in at most one of the
 // two states, and the promise holds even inside one iteration.
 //
+// # Beats of a periodic timer
+//
+// A periodic timer (loop.CallEvery) is a chain of one-shot timers: each
+// run schedules the next. Where the next goes is the one decision, and
+// NextBeat makes it: on the grid of beats the timer started with, never
+// from the moment the loop got round to the run, so that lateness does
+// not add up (drift); beats the loop was too late for are skipped and
+// counted, not run in a burst. package loop's Periodic tells why.
+//
 // # Clocks
 //
 // The loop reads the time from a Clock, never from time.Now directly. Real
