@@ -6,12 +6,21 @@
 //	go run ./tutorials/03-select -demo         # 100 clients at once on your poller
 //	go run ./tutorials/03-select -trace        # print every Register and Wait
 //	go run ./tutorials/03-select -ref          # the reference poller
+//	go run ./tutorials/03-select -serve chat   # the kit's chat on your poller (loopkit join 127.0.0.1:7003)
 //	go test ./tutorials/03-select              # looptest.TestPoller on your poller
+//
+// -serve runs the kit's own example programs (examples/echo, examples/chat)
+// on your poller, the programs loopkit run serves on the kit's backends,
+// once your poller passes looptest.TestPoller: a poller that fails it is
+// refused with the suite's message, never left to hang. -pollcost measures
+// a loop iteration on your poller with idle fds watched, as loopkit
+// compare --yours does to draw your select beside the kit's backends.
 package main
 
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -31,7 +40,16 @@ func run(args []string, out io.Writer) error {
 	p.AddTrace("print every Register and Wait the loop makes")
 	clients := p.Int("clients", 100, "-demo: how many clients connect at once")
 	size := p.Int("size", 64<<10, "-demo: how many bytes each client sends")
+	p.AddServe("serve the kit's example program on your poller, once it passes looptest.TestPoller", "echo", "chat")
+	style := p.String("style", "callbacks", "-serve: the example's style: "+strings.Join(loopStyles, ", "))
+	pollCosts := p.String("pollcost", "", "print the cost of a loop iteration on your poller with these counts of idle fds watched, such as 1,10,100")
 	return p.Run(args, out, func(r step.Run) error {
+		switch {
+		case *pollCosts != "":
+			return measurePollCost(r, *pollCosts)
+		case r.Serve != "":
+			return serveExample(r, r.Serve, *style, interrupted())
+		}
 		poller, err := impls[r.Impl]()
 		if err != nil {
 			return err

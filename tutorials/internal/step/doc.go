@@ -6,7 +6,8 @@
 // (127.0.0.1:70NN; port 0 picks a free one), -ref runs the reference
 // solution instead of your exercise, -demo runs built-in clients, prints
 // what they saw and exits, and -trace, where a step has one, prints what
-// the loop does. A step adds its own flags to the Program before Run,
+// the loop does; -serve, where a step has one (03, 04), serves a real
+// program, the talk's chat or echo, on your code until Ctrl-C. A step adds its own flags to the Program before Run,
 // which parses them all and calls the step's body with a Run: where to
 // listen, which version to run, and whether this is the demo.
 //
@@ -22,6 +23,12 @@
 //   - A TODO panic that reaches Run all the same (the source was not
 //     found, or the program runs outside the repository) becomes an error
 //     that names the hole, through package todo, never a goroutine dump.
+//   - Real clients on the student's code. Before -serve serves, Conform
+//     runs the step's conformance suite on the code (go test, the suite
+//     make check runs, bounded in time) and refuses with its first failure:
+//     a poller that reports every fd ready would otherwise serve garbage,
+//     and one that sleeps through its timeout would hang, with no word of
+//     why.
 //   - Ctrl-C. WaitInterrupt and OnInterrupt catch the first one only, so
 //     that a second Ctrl-C ends a program that does not stop.
 //

@@ -1,12 +1,16 @@
 package step
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
 
 	"github.com/loopkit/loopkit/internal/lan"
 	"github.com/loopkit/loopkit/loop"
@@ -20,10 +24,13 @@ import (
 type Program struct {
 	*flag.FlagSet
 	name        string // the step's directory: "03-select"
+	root        string // the repository's tutorials directory; "" if not found
 	exerciseDir string // where its exercise's source is; "" if not found
 	addr        *string
 	ref, demo   *bool
-	trace       *bool // nil: the step has no -trace
+	trace       *bool   // nil: the step has no -trace
+	serve       *string // nil: the step has no -serve
+	programs    []string
 }
 
 // New returns the program of the step in the directory name
@@ -34,6 +41,7 @@ func New(name, addr string) *Program {
 	p.ref = p.Bool("ref", false, "run the reference solution instead of your exercise")
 	p.demo = p.Bool("demo", false, "run the built-in clients, print what they saw, and exit")
 	if root, err := manifest.FindRoot("."); err == nil {
+		p.root = root
 		p.exerciseDir = filepath.Join(root, name, "exercise")
 	}
 	return p
@@ -44,6 +52,14 @@ func (p *Program) AddTrace(usage string) {
 	p.trace = p.Bool("trace", false, usage)
 }
 
+// AddServe gives the program a -serve flag, which names one of programs:
+// the real program to serve on the student's code, once it passes the
+// step's conformance suite (Run.Conform). usage says on what it serves.
+func (p *Program) AddServe(usage string, programs ...string) {
+	p.serve = p.String("serve", "", usage+": "+strings.Join(programs, " or "))
+	p.programs = programs
+}
+
 // A Run is one run of a step's program, as its flags chose it.
 type Run struct {
 	Out   io.Writer
@@ -51,7 +67,9 @@ type Run struct {
 	Impl  string // "exercise", or "solution" (-ref, or a demo on an unfinished exercise)
 	Demo  bool   // -demo
 	Trace bool   // -trace
+	Serve string // -serve: the program to serve, or ""
 	step  string
+	root  string // the repository's tutorials directory; "" if not found
 }
 
 // Run parses args, then calls body with what they chose, on the goroutine
@@ -63,8 +81,15 @@ func (p *Program) Run(args []string, out io.Writer, body func(Run) error) (err e
 	if err := p.Parse(args); err != nil {
 		return err
 	}
-	r := Run{Out: out, Addr: *p.addr, Impl: "exercise", Demo: *p.demo, Trace: p.trace != nil && *p.trace, step: p.name}
+	r := Run{Out: out, Addr: *p.addr, Impl: "exercise", Demo: *p.demo, Trace: p.trace != nil && *p.trace, step: p.name, root: p.root}
+	if p.serve != nil {
+		r.Serve = *p.serve
+	}
 	switch {
+	case r.Serve != "" && !slices.Contains(p.programs, r.Serve):
+		return fmt.Errorf("-serve: unknown program %q (choose one of: %s)", r.Serve, strings.Join(p.programs, ", "))
+	case r.Serve != "" && r.Demo:
+		return errors.New("-serve and -demo: choose one (-serve runs until Ctrl-C, -demo runs its clients and exits)")
 	case *p.ref && !p.hasReference():
 		return fmt.Errorf("-ref: the reference of step %s is not in this edition of the tutorial: "+
 			"your teacher hands it out after the block. Yours runs without -ref", p.name[:2])
@@ -161,16 +186,19 @@ func Join(addr any) string {
 	return fmt.Sprint("go run ./cmd/loopkit join ", addr)
 }
 
-// WaitInterrupt returns at the first Ctrl-C. A second one ends the program
-// as usual: a server that does not stop can still be stopped.
+// WaitInterrupt returns at the first Ctrl-C, or SIGTERM (what loopkit
+// compare sends the program it measures, to stop it cleanly). A second one
+// ends the program as usual: a server that does not stop can still be
+// stopped.
 func WaitInterrupt() {
 	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	<-signals
 	signal.Stop(signals)
 }
 
-// OnInterrupt calls stop, on a goroutine of its own, at the first Ctrl-C.
+// OnInterrupt calls stop, on a goroutine of its own, at the first Ctrl-C
+// (or SIGTERM).
 // stop must be safe to call from any goroutine: to stop a loop, have it
 // hand the work to the loop with CallSoonThreadSafe.
 func OnInterrupt(stop func()) {

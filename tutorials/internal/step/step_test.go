@@ -132,7 +132,7 @@ func TestRunParsesEveryFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Run{Addr: "127.0.0.1:0", Impl: "solution", Demo: true, Trace: true, step: "03-select"}
+	want := Run{Addr: "127.0.0.1:0", Impl: "solution", Demo: true, Trace: true, step: "03-select", root: p.root}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(Run{}), cmpopts.IgnoreFields(Run{}, "Out")); diff != "" {
 		t.Errorf("Run (-want +got):\n%s", diff)
 	}
@@ -175,6 +175,59 @@ func TestListeningSaysHowOtherMachinesJoin(t *testing.T) {
 		Run{Out: &out, step: "08-toolkit"}.Listening(tt.addr, "the chat")
 		if diff := cmp.Diff(tt.want, out.String()); diff != "" {
 			t.Errorf("Listening(%s) (-want +got):\n%s", tt.addr, diff)
+		}
+	}
+}
+
+// TestServeFlag gives -serve a program the step has, one it has not, and
+// one with -demo.
+func TestServeFlag(t *testing.T) {
+	tests := []struct {
+		args           []string
+		serve, wantErr string
+	}{
+		{[]string{"-serve", "chat"}, "chat", ""},
+		{nil, "", ""},
+		{[]string{"-serve", "ftp"}, "", `-serve: unknown program "ftp" (choose one of: echo, chat)`},
+		{[]string{"-serve", "echo", "-demo"}, "", "-serve and -demo: choose one"},
+	}
+	for _, tt := range tests {
+		p := New("03-select", "127.0.0.1:7003")
+		p.exerciseDir = exercise(t, map[string]string{"poller.go": finished})
+		p.AddServe("serve it", "echo", "chat")
+		var got string
+		err := p.Run(tt.args, &strings.Builder{}, func(r Run) error { got = r.Serve; return nil })
+		switch {
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("Run(%q) = %v, want an error with %q", tt.args, err, tt.wantErr)
+		case tt.wantErr == "" && (err != nil || got != tt.serve):
+			t.Errorf("Run(%q): Serve %q, %v; want %q", tt.args, got, err, tt.serve)
+		}
+	}
+}
+
+// TestFirstFailureQuotesTheCheckToFixFirst: of go test's output, the
+// first check that failed itself, not the parents that failed with it.
+func TestFirstFailureQuotesTheCheckToFixFirst(t *testing.T) {
+	const out = `--- FAIL: TestPoller (0.00s)
+    check_test.go:23: checking the exercise
+    --- FAIL: TestPoller/2-Readiness (0.00s)
+        --- FAIL: TestPoller/2-Readiness/NotReadableWhenEmpty (0.00s)
+            poller_readiness.go:60: Wait(0) = 1 event
+                  want no events
+        --- FAIL: TestPoller/2-Readiness/Writable (0.00s)
+            poller_readiness.go:70: another
+FAIL
+FAIL	github.com/loopkit/loopkit/tutorials/03-select	0.005s
+`
+	tests := []struct{ name, out, want string }{
+		{"a failed check", out, "          --- FAIL: TestPoller/2-Readiness/NotReadableWhenEmpty (0.00s)\n" +
+			"              poller_readiness.go:60: Wait(0) = 1 event\n                    want no events"},
+		{"a build failure, whole", "# pkg\n./poller.go:3: undefined: x\nFAIL\n", "  # pkg\n  ./poller.go:3: undefined: x\n  FAIL"},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, firstFailure(tt.out)); diff != "" {
+			t.Errorf("%s: firstFailure (-want +got):\n%s", tt.name, diff)
 		}
 	}
 }
