@@ -94,8 +94,13 @@ func Accept(listener int) (int, netip.AddrPort, error) {
 // Connect starts a non-blocking connect to addr. It returns the fd at once;
 // the connection is made when the fd becomes writable, and ConnectResult then
 // tells whether it succeeded. (A connect to loopback may also finish at once:
-// then the fd is writable right away and ConnectResult returns nil.)
+// then the fd is writable right away and ConnectResult returns nil.) A path
+// ("unix:/tmp/chat.sock") connects a Unix-domain socket, which is done or
+// refused within the call (connectUnix).
 func Connect(addr string) (int, error) {
+	if path, ok := UnixPath(addr); ok {
+		return connectUnix(addr, path)
+	}
 	ap, err := ParseAddr(addr)
 	if err != nil {
 		return -1, err
@@ -119,12 +124,21 @@ func Connect(addr string) (int, error) {
 func ConnectResult(fd int, addr string) error {
 	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
 	if err != nil {
-		return fmt.Errorf("dial tcp %s: %w", addr, os.NewSyscallError("getsockopt SO_ERROR", err))
+		return fmt.Errorf("dial %s: %w", dialName(addr), os.NewSyscallError("getsockopt SO_ERROR", err))
 	}
 	if errno != 0 {
-		return fmt.Errorf("dial tcp %s: %w", addr, os.NewSyscallError("connect", unix.Errno(errno)))
+		return fmt.Errorf("dial %s: %w", dialName(addr), os.NewSyscallError("connect", unix.Errno(errno)))
 	}
 	return nil
+}
+
+// dialName names the network and the address of a dial in its errors, as
+// package net does: "tcp 127.0.0.1:7008", "unix /tmp/chat.sock".
+func dialName(addr string) string {
+	if path, ok := UnixPath(addr); ok {
+		return "unix " + path
+	}
+	return "tcp " + addr
 }
 
 func setNoDelay(fd int) {

@@ -1,0 +1,235 @@
+package sock
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// unixPrefix starts an address that names a Unix-domain socket by its path:
+// "unix:/tmp/chat.sock", or "unix:chat.sock" relative to the working
+// directory. A bare path is not taken: "chat.sock:80" would then be a file
+// or a host depending on what the disk holds. gRPC's and Docker's addresses
+// ("unix:///var/run/docker.sock") are written the same way.
+const unixPrefix = "unix:"
+
+// UnixPath returns the path addr names and true, if addr is a Unix-domain
+// address ("unix:PATH"); otherwise "" and false: a TCP "host:port".
+func UnixPath(addr string) (string, bool) {
+	return strings.CutPrefix(addr, unixPrefix)
+}
+
+// maxUnixPath is the longest path a Unix-domain socket can have here: the
+// size of sockaddr_un's sun_path (108 bytes on Linux, 104 on the BSDs and
+// macOS), less the NUL that ends it.
+var maxUnixPath = len(unix.RawSockaddrUnix{}.Path) - 1
+
+// checkUnixPath refuses what bind and connect would refuse with a bare
+// EINVAL, or take for something else, with an error that names the problem.
+//
+// Discussion: Linux also has an abstract namespace: a name that starts with
+// a NUL byte (written "@name" by Go's net) makes no file at all, and
+// vanishes with its last socket. The kit does not take it: it is Linux
+// only, and the file, made at bind, stale after a crash, removed at Close,
+// is the part of Unix sockets worth learning.
+func checkUnixPath(addr, path string) error {
+	switch {
+	case path == "":
+		return fmt.Errorf("address %q: no path after %q", addr, unixPrefix)
+	case path[0] == '@':
+		return fmt.Errorf("address %q: abstract Unix sockets (@name) are not supported: give a file path", addr)
+	case len(path) > maxUnixPath:
+		return fmt.Errorf("address %q: the path is %d bytes, and a Unix socket's path (sun_path, %d bytes with its NUL) holds at most %d here: choose a shorter one",
+			addr, len(path), maxUnixPath+1, maxUnixPath)
+	}
+	return nil
+}
+
+// ListenUnix returns a non-blocking Unix-domain stream socket listening on
+// path, and the socket file its bind made, which the listener's Close
+// removes (SocketFile.Remove). Before it binds, it removes a stale socket
+// file left at path by a server that did not close (it crashed, or was
+// killed): a socket file no server listens on. It refuses to remove a file
+// that is not a socket, and a socket a server answers on is an address in
+// use. ReusePort(true) is refused: SO_REUSEPORT shares a port, and a path
+// has none.
+//
+// Anyone who may write the socket file may connect: its permissions, set
+// by the umask at bind, are a Unix socket's access control.
+func ListenUnix(path string, opts ...ListenOption) (int, SocketFile, error) {
+	var c listenConfig
+	for _, opt := range opts {
+		opt(&c)
+	}
+	addr := unixPrefix + path
+	if err := checkUnixPath(addr, path); err != nil {
+		return -1, SocketFile{}, err
+	}
+	if c.reusePort {
+		return -1, SocketFile{}, fmt.Errorf("listen unix %s: SO_REUSEPORT (ReusePort) shares a port among listeners, and a path has none", path)
+	}
+	if err := removeStale(path); err != nil {
+		return -1, SocketFile{}, fmt.Errorf("listen unix %s: %w", path, err)
+	}
+	fd, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM)
+	if err != nil {
+		return -1, SocketFile{}, err
+	}
+	file, err := bindUnix(fd, path)
+	if err != nil {
+		unix.Close(fd)
+		return -1, SocketFile{}, fmt.Errorf("listen unix %s: %w", path, err)
+	}
+	return fd, file, nil
+}
+
+// removeStale removes the socket file at path if no server listens on it.
+// A connect tells: refused means no socket listens there any more. (A live
+// server sees that probe as a connection closed at once.)
+func removeStale(path string) error {
+	info, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case info.Mode().Type() != fs.ModeSocket:
+		return fmt.Errorf("%s exists and is a %s, not a socket: not removed", path, fileKind(info))
+	}
+	probe, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM)
+	if err != nil {
+		return err
+	}
+	err = unix.Connect(probe, &unix.SockaddrUnix{Name: path})
+	unix.Close(probe)
+	switch {
+	case errors.Is(err, unix.ECONNREFUSED):
+		return os.Remove(path) // stale: left by a server that is gone
+	case errors.Is(err, unix.ENOENT):
+		return nil // removed meanwhile
+	case err == nil, errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EINPROGRESS):
+		return fmt.Errorf("address already in use: a server listens on %s", path)
+	}
+	return os.NewSyscallError("connect", err)
+}
+
+// fileKind names the type of a file for removeStale's refusal.
+func fileKind(info fs.FileInfo) string {
+	switch t := info.Mode().Type(); {
+	case t == 0:
+		return "regular file"
+	case t&fs.ModeDir != 0:
+		return "directory"
+	case t&fs.ModeSymlink != 0:
+		return "symbolic link"
+	}
+	return "special file"
+}
+
+// bindUnix binds fd to path, which makes the socket file, and listens. If
+// listen fails, the file is removed again: nothing would ever listen on it.
+func bindUnix(fd int, path string) (SocketFile, error) {
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		if errors.Is(err, unix.EADDRINUSE) {
+			return SocketFile{}, fmt.Errorf("address already in use (a file appeared at %s since the check for a stale one): %w", path, os.NewSyscallError("bind", err))
+		}
+		return SocketFile{}, os.NewSyscallError("bind", err)
+	}
+	info, statErr := os.Lstat(path)
+	if err := unix.Listen(fd, Backlog); err != nil {
+		os.Remove(path)
+		return SocketFile{}, os.NewSyscallError("listen", err)
+	}
+	if statErr != nil {
+		return SocketFile{}, statErr
+	}
+	return SocketFile{path: path, info: info}, nil
+}
+
+// A SocketFile is the file a Unix-domain listener's bind made. The zero
+// SocketFile (of a TCP listener) has no path, and its Remove does nothing.
+type SocketFile struct {
+	path string
+	info fs.FileInfo // the file as bind made it: tells it from a later one at the same path
+}
+
+// Path returns the socket file's path, or "" for the zero SocketFile.
+func (f SocketFile) Path() string { return f.path }
+
+// Remove removes the socket file, which a listener's Close does: closing
+// the socket leaves its file behind, and the next server's bind on that
+// path would fail. Only the file this listener made is removed: if another
+// server has since removed it and bound its own at the same path, that one
+// is left alone. A file already gone is no error.
+func (f SocketFile) Remove() error {
+	if f.path == "" {
+		return nil
+	}
+	now, err := os.Lstat(f.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil || !os.SameFile(f.info, now) {
+		return err
+	}
+	return os.Remove(f.path)
+}
+
+// connectUnix starts a non-blocking connect to the socket at path.
+//
+// A Unix-domain connect never waits for a handshake: there is no network
+// between the two ends, and the kernel connects (or refuses) within the
+// call. So EINPROGRESS does not come on Linux, and EAGAIN means something
+// else than with TCP: the listener's queue of connections not yet accepted
+// is full, and no connection is being made. The kit says so, as Go's net
+// does, rather than wait and retry.
+func connectUnix(addr, path string) (int, error) {
+	if err := checkUnixPath(addr, path); err != nil {
+		return -1, err
+	}
+	fd, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM)
+	if err != nil {
+		return -1, err
+	}
+	err = unix.Connect(fd, &unix.SockaddrUnix{Name: path})
+	switch {
+	case err == nil, errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EINTR):
+		return fd, nil
+	case errors.Is(err, unix.EAGAIN):
+		err = fmt.Errorf("the server's queue of connections not yet accepted is full: %w", os.NewSyscallError("connect", err))
+	default:
+		err = os.NewSyscallError("connect", err)
+	}
+	unix.Close(fd)
+	return -1, fmt.Errorf("dial unix %s: %w", path, err)
+}
+
+// UnixAddr returns the path of a Unix-domain socket's end as the net.Addr
+// that net.Conn's LocalAddr and RemoteAddr return. An unnamed end (a
+// client's, which connects without binding) has the name "", as on every
+// system and as unix(7) calls it; Go's own net says "@" for it on Linux.
+func UnixAddr(sa unix.Sockaddr) *net.UnixAddr {
+	name := ""
+	if sa, ok := sa.(*unix.SockaddrUnix); ok && sa.Name != "@" {
+		name = sa.Name
+	}
+	return &net.UnixAddr{Name: name, Net: "unix"}
+}
+
+// LocalUnixAddr and RemoteUnixAddr return the two ends of a Unix-domain
+// socket as UnixAddr does.
+func LocalUnixAddr(fd int) *net.UnixAddr {
+	sa, _ := unix.Getsockname(fd)
+	return UnixAddr(sa)
+}
+
+// RemoteUnixAddr: see LocalUnixAddr.
+func RemoteUnixAddr(fd int) *net.UnixAddr {
+	sa, _ := unix.Getpeername(fd)
+	return UnixAddr(sa)
+}
