@@ -52,31 +52,35 @@ func (r row) arrow() bool { return r.tail != r.head }
 // callback's return, and a CallSoon callback that only resumes a coroutine
 // (the resume arrow says it all).
 func layout(events []Event) diagram {
-	b := builder{lanes: map[string]int{}, started: map[string]bool{}, finished: map[string]bool{}}
-	b.lane(LoopLane, loopLane)
-	iteration := ""
-	shown := time.Duration(-1)
+	b := newBuilder()
+	b.addEvents(events)
+	b.stillRunning()
+	return b.d.notesLast()
+}
+
+// addEvents lays out events after those added before. A CallSoon callback
+// is told from a resume by the event after it, so events must not end
+// between the two: a batch of whole iterations will do.
+func (b *builder) addEvents(events []Event) {
 	for i, ev := range events {
 		r, ok := b.row(ev, events[i+1:])
 		if !ok {
 			if ev.Kind == IterationStarted {
-				iteration = fmt.Sprintf("#%d", ev.Iteration)
+				b.iteration = fmt.Sprintf("#%d", ev.Iteration)
 			}
 			continue
 		}
 		if ev.Kind == PollStarted {
-			r.iteration, iteration = iteration, ""
+			r.iteration, b.iteration = b.iteration, ""
 		}
-		if ev.At != shown {
-			r.at, shown = ev.At.String(), ev.At
+		if ev.At != b.shown {
+			r.at, b.shown = ev.At.String(), ev.At
 		}
 		b.add(r)
 		if ev.Kind == PollStarted {
 			b.stillWatched(ev.Watching)
 		}
 	}
-	b.stillRunning()
-	return b.d.notesLast()
 }
 
 // stillWatched stretches the lane of each fd the loop still watches down to
@@ -132,10 +136,19 @@ func (d diagram) notesLast() diagram {
 
 // builder keeps the lanes by name while layout adds rows.
 type builder struct {
-	d        diagram
-	lanes    map[string]int
-	started  map[string]bool // the coroutines seen running: a first resume is a start
-	finished map[string]bool // the coroutines seen finishing
+	d         diagram
+	lanes     map[string]int
+	started   map[string]bool // the coroutines seen running: a first resume is a start
+	finished  map[string]bool // the coroutines seen finishing
+	iteration string          // "#3": the number of the iteration begun, for its poll's row
+	shown     time.Duration   // the clock on the last row that showed it
+}
+
+// newBuilder returns a builder with the loop's lane, and no time shown.
+func newBuilder() *builder {
+	b := &builder{lanes: map[string]int{}, started: map[string]bool{}, finished: map[string]bool{}, shown: -1}
+	b.lane(LoopLane, loopLane)
+	return b
 }
 
 // lane returns the index of the lane called name, adding it if new.

@@ -98,7 +98,7 @@ func (sc Scenario) Run(opts Options) (Result, error) {
 	}
 	var pause func(*stage.Stage, uint64)
 	if opts.Pause != nil {
-		pause = func(s *stage.Stage, n uint64) { opts.Pause(paused(s, n)) }
+		pause = func(s *stage.Stage, _ uint64) { opts.Pause(paused(s)) }
 	}
 	running.Lock()
 	defer running.Unlock()

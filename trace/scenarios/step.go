@@ -5,57 +5,25 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"time"
 
-	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/trace"
 	"github.com/loopkit/loopkit/trace/scenarios/internal/stage"
 )
 
 // Paused is the loop between two iterations, as Options.Pause gets it:
-// what has been recorded so far and what the loop holds now.
+// what it holds now (its waiters, timers, ready queue and coroutines) and
+// what has been recorded so far.
 type Paused struct {
-	Iteration  uint64        // the iteration about to start
-	Events     []trace.Event // everything recorded so far
-	State      loop.State    // the waiters, the timers, the ready queue
-	Clock      time.Duration // the loop's clock, since the run began
-	Readers    []string      // State.Readers, by name
-	Writers    []string      // State.Writers, by name
-	Coroutines []Coroutine   // the coroutines that have not finished, in spawn order
+	trace.Snapshot
+	Events []trace.Event // everything recorded so far
 }
 
-// A Coroutine is a live coroutine of a paused run.
-type Coroutine struct {
-	Name     string
-	ParkedOn string // what it waits on; "" if it has not started yet
-}
-
-// paused describes the stage's loop before iteration n. It runs on the
-// loop goroutine, where the loop's and the hub's state may be read.
-func paused(s *stage.Stage, n uint64) Paused {
+// paused describes the stage's loop as an iteration starts. It runs on
+// the loop goroutine, where the loop's and the hub's state may be read.
+func paused(s *stage.Stage) Paused {
 	rec := s.Recorder()
-	st := s.Loop().State()
-	p := Paused{Iteration: n, State: st, Clock: st.Now.Sub(stage.Epoch)}
-	// Name the fds in increasing order, as the next poll would: a run
-	// stepped names them as a run that is not.
-	for _, fd := range slices.Sorted(slices.Values(slices.Concat(st.Readers, st.Writers))) {
-		rec.FDName(fd)
-	}
-	for _, fd := range st.Readers {
-		p.Readers = append(p.Readers, rec.FDName(fd))
-	}
-	for _, fd := range st.Writers {
-		p.Writers = append(p.Writers, rec.FDName(fd))
-	}
-	if hub := s.Hub(); hub != nil {
-		for _, co := range hub.Coroutines() {
-			p.Coroutines = append(p.Coroutines, Coroutine{Name: rec.CoroutineName(co), ParkedOn: rec.ParkedOn(co)})
-		}
-	}
-	p.Events = rec.Events()
-	return p
+	return Paused{Snapshot: rec.Snapshot(s.Hub()), Events: rec.Events()}
 }
 
 // Step runs the scenario one loop iteration at a time: before each
@@ -132,11 +100,11 @@ func writeState(out io.Writer, p Paused) {
 	fmt.Fprintf(out, "  readers     %s\n", orNone(p.Readers))
 	fmt.Fprintf(out, "  writers     %s\n", orNone(p.Writers))
 	var timers []string
-	for _, t := range p.State.Timers {
-		timers = append(timers, t.Sub(stage.Epoch).String())
+	for _, t := range p.Timers {
+		timers = append(timers, t.String())
 	}
 	fmt.Fprintf(out, "  timers      %s\n", orNone(timers))
-	fmt.Fprintf(out, "  ready       %d callback(s)\n", p.State.Ready)
+	fmt.Fprintf(out, "  ready       %d callback(s)\n", p.Ready)
 	if len(p.Coroutines) == 0 {
 		return
 	}
