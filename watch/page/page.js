@@ -1,0 +1,188 @@
+// The live view: one EventSource stream of updates from the watcher
+// (page.go's update), drawn into the page; buttons post to /step, /run
+// and /pause. Plain JavaScript, no library: the page works offline.
+"use strict";
+
+// keepRows is how many rows of the diagram the page keeps: a screen's
+// worth and some, so that a page left open for hours stays small.
+const keepRows = 60;
+
+const $ = (id) => document.getElementById(id);
+let rows = [];        // the rows kept, oldest first
+let lanes = [];       // every lane seen, in the diagram's order
+let timer = null;     // the auto-stepping interval, at a speed below full
+let held = false;
+let ended = false;
+
+function post(what) {
+  return fetch(what, { method: "POST" });
+}
+
+// run lets the loop run: at full speed the watcher stops holding it; at a
+// chosen speed the page steps it, one iteration per tick.
+function run() {
+  stopTicking();
+  const speed = Number($("speed").value);
+  if (speed === 0) {
+    post("run");
+  } else {
+    post("step");
+    timer = setInterval(() => post("step"), 1000 / speed);
+  }
+  drawMode();
+}
+
+function pause() {
+  stopTicking();
+  post("pause");
+  drawMode();
+}
+
+function step() {
+  stopTicking();
+  post("step");
+  drawMode();
+}
+
+function stopTicking() {
+  if (timer !== null) {
+    clearInterval(timer);
+    timer = null;
+  }
+}
+
+$("step").onclick = step;
+$("run").onclick = run;
+$("pause").onclick = pause;
+$("speed").onchange = () => { if (timer !== null || !held) run(); };
+
+const events = new EventSource("events");
+events.onmessage = (msg) => draw(JSON.parse(msg.data));
+events.onerror = () => { $("mode").textContent = "disconnected"; $("mode").className = "mode"; };
+
+function draw(u) {
+  held = u.held;
+  ended = u.ended;
+  if (ended) stopTicking();
+  if (u.title) { $("title").textContent = u.title; document.title = u.title; }
+  $("dropped").textContent = u.dropped;
+  $("coalesced").textContent = u.coalesced;
+  drawMode();
+  drawFrame(u.frame);
+  rows = rows.concat(u.rows || []).slice(-keepRows);
+  lanes = u.frame.lanes || lanes;
+  drawDiagram();
+  $("ended").hidden = !ended;
+}
+
+function drawMode() {
+  const mode = $("mode");
+  if (ended) {
+    mode.textContent = "ended";
+    mode.className = "mode ended";
+  } else if (timer !== null) {
+    mode.textContent = "running at " + $("speed").value + "/s";
+    mode.className = "mode running";
+  } else if (held) {
+    mode.textContent = "paused";
+    mode.className = "mode held";
+  } else {
+    mode.textContent = "running";
+    mode.className = "mode running";
+  }
+}
+
+function drawFrame(f) {
+  $("iteration").textContent = f.iteration || "–";
+  $("clock").textContent = f.clock || "–";
+  const p = f.poll;
+  $("poll").textContent = p && p.iteration
+    ? "#" + p.iteration + ": poll(" + p.timeout + ") watching " + list(p.watching) +
+      "; ready: " + list(p.ready)
+    : "none yet";
+  fillList($("readers"), f.readers);
+  fillList($("writers"), f.writers);
+  fillList($("timers"), (f.timers || []).map((t) => t.deadline + " (in " + t.in + ")"));
+  $("ready").textContent = f.ready;
+  const tbody = $("coroutines");
+  tbody.replaceChildren();
+  for (const co of f.coroutines || []) {
+    const tr = document.createElement("tr");
+    tr.dataset.name = co.name;
+    tr.dataset.parkedOn = co.parkedOn;
+    tr.append(cell("name", co.name),
+      cell("what", co.parkedOn ? "parked on " + co.parkedOn : "not started yet"));
+    tbody.append(tr);
+  }
+  if (!(f.coroutines || []).length) {
+    const tr = document.createElement("tr");
+    tr.append(cell("what", "none"));
+    tbody.append(tr);
+  }
+}
+
+function list(items) {
+  return items && items.length ? items.join(" ") : "nothing";
+}
+
+function fillList(ul, items) {
+  ul.replaceChildren(...(items || []).map((s) => {
+    const li = document.createElement("li");
+    li.textContent = s;
+    return li;
+  }));
+}
+
+function cell(cls, text) {
+  const td = document.createElement("td");
+  td.className = cls;
+  td.textContent = text;
+  return td;
+}
+
+// drawDiagram draws the rows kept, in the lanes they use (and the loop's),
+// in the diagram's order: a lane shows while a row in sight touches it.
+function drawDiagram() {
+  const used = new Set(["loop"]);
+  for (const r of rows) {
+    used.add(r.from); used.add(r.to);
+    for (const d of r.dots || []) used.add(d);
+  }
+  const shown = lanes.filter((l) => used.has(l.name)).map((l) => l.name);
+  const head = $("lanes");
+  head.replaceChildren(th("", "iter"), th("", "time"),
+    ...shown.map((name) => th("lane", name)), th("", ""));
+  const body = $("rows");
+  body.replaceChildren(...rows.map((r) => drawRow(r, shown)));
+}
+
+function th(cls, text) {
+  const h = document.createElement("th");
+  h.className = cls;
+  h.textContent = text;
+  return h;
+}
+
+// drawRow draws a row as loopkit trace does: ● where it happens, an arrow
+// ●──▶ from the lane that acts to the lane it hands to, ┼ where it crosses
+// a lane, │ for the other lanes.
+function drawRow(r, shown) {
+  const tr = document.createElement("tr");
+  tr.dataset.seq = r.seq;
+  if (r.iteration) tr.className = "poll";
+  tr.append(cell("iter", r.iteration || ""), cell("at", r.at || ""));
+  const from = shown.indexOf(r.from), to = shown.indexOf(r.to);
+  const lo = Math.min(from, to), hi = Math.max(from, to);
+  const dots = new Set(r.dots || []);
+  shown.forEach((name, i) => {
+    let mark = "│", cls = "cell";
+    if (i === from || dots.has(name)) { mark = "●"; cls = "cell on"; }
+    if (from !== to) {
+      if (i === to) { mark = to > from ? "▶" : "◀"; cls = "cell arrow"; }
+      else if (i > lo && i < hi && !dots.has(name)) { mark = "┼"; cls = "cell arrow"; }
+    }
+    tr.append(cell(cls, mark));
+  });
+  tr.append(cell("text", r.text));
+  return tr;
+}
