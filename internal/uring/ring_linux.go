@@ -1,0 +1,150 @@
+//go:build linux
+
+package uring
+
+import (
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// A Ring is one io_uring: the kernel's fd for it, and the submission and
+// completion queues mapped into this process. A Ring is used by one
+// goroutine at a time (the queues have one producer and one consumer on
+// this side); it needs no lock.
+//
+// Discussion: the kernel ties a request to the thread that submitted it
+// (its deferred work runs there, and it is cancelled if that thread ends),
+// while Go moves a goroutine from thread to thread. That is safe because
+// the kernel wakes the submitting thread to do the work wherever it sleeps,
+// and Go's runtime ends a thread only when a goroutine that locked itself
+// to it returns without unlocking, which the kit never does.
+type Ring struct {
+	fd int // the ring, for io_uring_enter and mmap
+
+	sq submissionQueue
+	cq completionQueue
+
+	// the timeout Enter hands the kernel, by address: kept here, in memory
+	// Go's collector never moves, rather than on a goroutine's stack, which
+	// may move between taking the address and making the call
+	wait struct {
+		arg     getEventsArg // arg.ts points at timeout
+		timeout unix.Timespec
+	}
+
+	// the three mappings, unmapped by Close
+	sqRing, cqRing, sqeArea []byte
+}
+
+// submissionQueue is the ring of requests: this side writes entries and
+// the tail, the kernel moves the head.
+type submissionQueue struct {
+	head    *uint32 // written by the kernel: entries before it are taken
+	tail    *uint32 // written here: entries before it are published
+	mask    uint32  // len(entries) - 1
+	entries []SQE   // the mapped array of requests
+	next    uint32  // the tail once the entries NextSQE handed out are published
+}
+
+// completionQueue is the ring of completions: the kernel writes entries and
+// the tail, this side moves the head.
+type completionQueue struct {
+	head    *uint32 // written here: entries before it have been read
+	tail    *uint32 // written by the kernel: entries before it are complete
+	mask    uint32
+	entries []CQE
+}
+
+// New sets up a ring with room for sqEntries requests waiting to be
+// submitted and cqEntries completions waiting to be read (both powers of
+// two; the kernel cuts sizes above its limits). Where io_uring cannot be
+// used, the error wraps ErrUnavailable and says why.
+func New(sqEntries, cqEntries uint32) (*Ring, error) {
+	p := params{flags: setupCQSize | setupClamp, cqEntries: cqEntries}
+	fd, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, uintptr(sqEntries), uintptr(unsafe.Pointer(&p)), 0)
+	if errno != 0 {
+		return nil, setupError(errno, readDisabledSetting)
+	}
+	r := &Ring{fd: int(fd)}
+	r.wait.arg.ts = uint64(uintptr(unsafe.Pointer(&r.wait.timeout)))
+	if err := checkFeatures(p.features); err != nil {
+		r.Close()
+		return nil, err
+	}
+	if err := r.mapQueues(&p); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close unmaps the queues and closes the ring's fd. The kernel then
+// cancels every request still in flight; buffers handed to them are free
+// once Close returns.
+func (r *Ring) Close() error {
+	for _, m := range [][]byte{r.sqeArea, r.cqRing, r.sqRing} {
+		if m != nil {
+			unix.Munmap(m)
+		}
+	}
+	r.sqeArea, r.cqRing, r.sqRing = nil, nil, nil
+	if err := unix.Close(r.fd); err != nil {
+		return os.NewSyscallError("close", err)
+	}
+	return nil
+}
+
+// mapQueues maps the submission ring, the completion ring and the array of
+// SQEs, and finds each field at the offset the kernel gave. The submission
+// ring holds an index into the SQE array per slot (so a program may submit
+// entries out of order); the kit always submits in order, so slot i is set
+// once, here, to point at entry i.
+func (r *Ring) mapQueues(p *params) error {
+	var err error
+	sqSize := int(p.sqOff.array) + int(p.sqEntries)*4
+	if r.sqRing, err = mmap(r.fd, offSQRing, sqSize); err != nil {
+		return err
+	}
+	cqSize := int(p.cqOff.cqes) + int(p.cqEntries)*int(unsafe.Sizeof(CQE{}))
+	if r.cqRing, err = mmap(r.fd, offCQRing, cqSize); err != nil {
+		return err
+	}
+	if r.sqeArea, err = mmap(r.fd, offSQEs, int(p.sqEntries)*int(unsafe.Sizeof(SQE{}))); err != nil {
+		return err
+	}
+	r.sq = submissionQueue{
+		head:    word(r.sqRing, p.sqOff.head),
+		tail:    word(r.sqRing, p.sqOff.tail),
+		mask:    *word(r.sqRing, p.sqOff.ringMask),
+		entries: unsafe.Slice((*SQE)(unsafe.Pointer(&r.sqeArea[0])), p.sqEntries),
+	}
+	r.sq.next = *r.sq.tail
+	array := unsafe.Slice(word(r.sqRing, p.sqOff.array), p.sqEntries)
+	for i := range array {
+		array[i] = uint32(i)
+	}
+	r.cq = completionQueue{
+		head:    word(r.cqRing, p.cqOff.head),
+		tail:    word(r.cqRing, p.cqOff.tail),
+		mask:    *word(r.cqRing, p.cqOff.ringMask),
+		entries: unsafe.Slice((*CQE)(unsafe.Pointer(&r.cqRing[p.cqOff.cqes])), p.cqEntries),
+	}
+	return nil
+}
+
+// mmap maps size bytes of the ring at offset, shared with the kernel.
+// MAP_POPULATE faults the pages in at once, so the first requests do not.
+func mmap(fd int, offset int64, size int) ([]byte, error) {
+	m, err := unix.Mmap(fd, offset, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_POPULATE)
+	if err != nil {
+		return nil, os.NewSyscallError("mmap", err)
+	}
+	return m, nil
+}
+
+// word returns the 32-bit field at offset in a mapping.
+func word(m []byte, offset uint32) *uint32 {
+	return (*uint32)(unsafe.Pointer(&m[offset]))
+}
