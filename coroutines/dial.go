@@ -2,15 +2,18 @@ package coroutines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
 
 	"github.com/loopkit/loopkit/internal/sock"
+	"github.com/loopkit/loopkit/threadpool"
 )
 
 // Dial connects to addr ("127.0.0.1:8080"; an IP address or "localhost",
-// since names are not looked up) and returns the connection, parking the
+// since names are not looked up: DialHost looks them up on a thread pool)
+// and returns the connection, parking the
 // coroutine of ctx while the connection is made. A refused connection is an
 // error that wraps syscall.ECONNREFUSED; a cancelled ctx (WithTimeout, say)
 // abandons the attempt and closes its socket.
@@ -38,6 +41,49 @@ func Dial(ctx context.Context, addr string) (*Conn, error) {
 	}
 	c.local, c.remote = sock.LocalAddr(fd), sock.RemoteAddr(fd)
 	return c, nil
+}
+
+// DialHost connects to addr as Dial does, but its host may be a name
+// ("localhost:8080"): the name is looked up on a worker of p
+// (threadpool.Pool.LookupHost) while the coroutine of ctx is parked, and
+// the addresses found are dialed in turn until one connects. The error is
+// the first address's, or the lookup's. A lookup cannot be stopped: if ctx
+// is done first, DialHost returns at once, and the lookup's answer, when
+// it comes, is dropped.
+func DialHost(ctx context.Context, p *threadpool.Pool, addr string) (*Conn, error) {
+	if _, err := current(ctx); err != nil {
+		return nil, fmt.Errorf("coroutines: dial tcp %s: %w", addr, err)
+	}
+	host, port, err := net.SplitHostPort(addr) // a string function: no socket of net's
+	if err != nil {
+		return nil, fmt.Errorf("coroutines: dial tcp %s: %w", addr, err)
+	}
+	var found AsyncResult[[]netip.Addr]
+	p.LookupHost(host, func(ips []netip.Addr, err error) {
+		if err != nil {
+			found.SetError(err)
+			return
+		}
+		found.Set(ips)
+	})
+	ips, err := found.Get(ctx)
+	if err == nil && len(ips) == 0 {
+		err = errors.New("no address found")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("coroutines: dial tcp %s: %w", addr, err)
+	}
+	var first error
+	for _, ip := range ips {
+		c, err := Dial(ctx, net.JoinHostPort(ip.String(), port))
+		if err == nil {
+			return c, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
 }
 
 // awaitConnect parks until the connect started on c's fd has ended, and

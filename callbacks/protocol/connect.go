@@ -17,7 +17,14 @@ import (
 // ConnectionMade panics, the connection is aborted, p gets ConnectionLost,
 // and done is not called.
 func Connect(l *loop.Loop, addr string, p Protocol, done func(error)) {
-	callbacks.Dial(l, addr, func(c *callbacks.Conn, err error) {
+	callbacks.Dial(l, addr, connected(l, p, done))
+}
+
+// connected returns the callback of a dial made for Connect or
+// ConnectHost: it starts p on the connection, or tells done why there is
+// none.
+func connected(l *loop.Loop, p Protocol, done func(error)) func(*callbacks.Conn, error) {
+	return func(c *callbacks.Conn, err error) {
 		if err != nil {
 			if done == nil {
 				l.ReportError(err)
@@ -30,5 +37,5 @@ func Connect(l *loop.Loop, addr string, p Protocol, done func(error)) {
 		if done != nil {
 			done(nil)
 		}
-	})
+	}
 }
