@@ -5,10 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/loopkit/loopkit/examples"
@@ -59,12 +56,15 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	// Catch the signals before the server says it listens: a SIGTERM sent
 	// right after that line must stop the server, not kill the process.
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
+	stop, err := catchStop()
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit run %s: %v\n", opts.program, err)
+		return 1
+	}
 	console := chatroom.NewConsole(stdout, time.Now)
 	srv, err := startServer(opts, console, func(err error) { fmt.Fprintf(stderr, "loopkit: %v\n", err) })
 	if err != nil {
+		stop.close()
 		fmt.Fprintf(stderr, "loopkit run %s: %v\n", opts.program, err)
 		return 1
 	}
@@ -75,7 +75,9 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		defer close(done)
 		go console.Run(done)
 	}
-	<-stop
+	if err := stop.wait(); err != nil {
+		fmt.Fprintf(stderr, "loopkit run %s: waiting for Ctrl-C: %v\n", opts.program, err)
+	}
 	if err := srv.Close(); err != nil {
 		fmt.Fprintf(stderr, "loopkit run %s: closing: %v\n", opts.program, err)
 		return 1
