@@ -7,7 +7,13 @@
 //	go run ./tutorials/04-loop -trace        # one line per iteration: timeout, ready fds, queue
 //	go run ./tutorials/04-loop -step         # one iteration per Enter
 //	go run ./tutorials/04-loop -ref          # the reference loop
+//	go run ./tutorials/04-loop -serve chat   # the talk's chat on your loop (loopkit join 127.0.0.1:7004)
 //	go test ./tutorials/04-loop              # looptest.TestLoop on your loop
+//
+// -serve echo and -serve chat run only once your loop passes
+// looptest.TestLoop: a loop that fails it is refused with the suite's
+// message, never left to hang. The chat is the one of step 06, on your
+// loop's waiters (chat.go says why not the kit's own chat).
 package main
 
 import (
@@ -18,6 +24,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/timers"
 	"github.com/loopkit/loopkit/tutorials/internal/demo"
@@ -36,7 +43,13 @@ func run(args []string, out io.Writer) error {
 	single := p.Bool("step", false, "run one iteration each time Enter is pressed (implies -trace)")
 	clients := p.Int("clients", 20, "-demo: how many echo clients connect at once")
 	idle := p.Duration("idle", time.Second, "-demo: how long to watch the loop idle, with a timer every 100ms")
+	p.AddServe("serve a real program on your loop, once it passes looptest.TestLoop", "echo", "chat")
 	return p.Run(args, out, func(r step.Run) error {
+		if r.Serve != "" {
+			if err := r.Conform("TestLoop", "loop"); err != nil {
+				return err
+			}
+		}
 		backend := os.Getenv("LOOPKIT_BACKEND")
 		if backend == "" {
 			backend = loop.Backends()[0]
@@ -55,6 +68,15 @@ func run(args []string, out io.Writer) error {
 		if r.Trace || *single {
 			l.SetTrace(out)
 		}
+		if r.Serve == "chat" {
+			chat, err := listenChat(l, r.Addr, chatroom.DefaultLimits, r.Report)
+			if err != nil {
+				return r.ListenError(err)
+			}
+			r.Listening(chat.addr, "the talk's chat on the "+r.Impl+"'s loop")
+			fmt.Fprintf(out, "  join it: %s\n", step.Join(chat.addr))
+			return serve(out, l, chat, *single)
+		}
 		srv, err := loopecho.Listen(l, r.Addr, r.Report)
 		if err != nil {
 			return r.ListenError(err)
@@ -68,9 +90,9 @@ func run(args []string, out io.Writer) error {
 	})
 }
 
-// serve runs the echo server until Ctrl-C, with a timer every second so
-// that the trace shows the heap at work too.
-func serve(out io.Writer, l Loop, srv *loopecho.Server, single bool) error {
+// serve runs the server until Ctrl-C, with a timer every second so that
+// the trace shows the heap at work too.
+func serve(out io.Writer, l Loop, srv interface{ Close() }, single bool) error {
 	stopped := false
 	var tick func()
 	tick = func() {
