@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -23,6 +24,7 @@ import (
 type compareOptions struct {
 	out       string
 	full      bool
+	yours     bool
 	styles    []string
 	backends  []string
 	conns     []int
@@ -73,6 +75,7 @@ func parseCompare(args []string, stderr io.Writer) (compareOptions, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&opts.out, "out", "report", "the report folder")
 	fs.BoolVar(&opts.full, "full", false, "the longer sweep: longer windows, more connection and fd counts")
+	fs.BoolVar(&opts.yours, "yours", false, "also your poller of tutorial step 03, as the backend \"yours\" in the poll cost and the echo table (LOOPKIT_IMPL=solution: the reference)")
 	styles := fs.String("styles", "", "styles to run, comma-separated (default: all)")
 	backends := fs.String("backends", "", "backends to run, comma-separated (default: all: "+strings.Join(loop.Backends(), ",")+")")
 	conns := fs.String("conns", "", "echo connection counts (default 1,100,1000)")
@@ -197,7 +200,17 @@ func runCompare(o compareOptions, progress io.Writer) *results {
 	p := &progressLine{w: progress, total: o.steps()}
 	r.Code = measureCode(o, r, p)
 	r.PollCost = measurePollCost(o, r, p)
-	r.Echo, r.Servers = measureEcho(o, r, p)
+	var yours *yoursProgram
+	if o.yours {
+		dir, err := os.MkdirTemp("", "loopkit-yours-")
+		if err != nil {
+			r.fail("yours: %v", err)
+		} else {
+			defer os.RemoveAll(dir)
+			yours = measureYours(o, r, p, dir)
+		}
+	}
+	r.Echo, r.Servers = measureEcho(o, r, p, yours)
 	r.Chat = measureChat(o, r, p)
 	r.Fetch = measureFetch(o, r, p)
 	r.Loops = measureLoops(o, r, p)
@@ -208,7 +221,12 @@ func runCompare(o compareOptions, progress io.Writer) *results {
 // steps counts the steps that progress reports.
 func (o compareOptions) steps() int {
 	echoServers := len(o.servers(echo.Styles.Names()))
-	return 1 + len(o.backends)*len(o.idle) + echoServers*len(o.conns)*o.rounds +
+	yours := 0
+	if o.yours {
+		echoServers++
+		yours = 1 // its build, check and poll cost
+	}
+	return 1 + len(o.backends)*len(o.idle) + yours + echoServers*len(o.conns)*o.rounds +
 		len(o.servers(chat.Styles.Names()))*len(chatScenarios) + len(o.servers(fetch.Styles.Names())) + 2
 }
 
@@ -273,9 +291,9 @@ func measurePollCost(o compareOptions, r *results, p *progressLine) []pollFigure
 // every connection count against every server, the servers in a rotating
 // order, so that no server always runs first, or just after the heaviest.
 // One short window, client and server sharing two cores, can be off by 2x;
-// the rounds show by how much.
-func measureEcho(o compareOptions, r *results, p *progressLine) ([]echoRun, []serverFigures) {
-	servers, children := startEchoServers(o, r, p)
+// the rounds show by how much. yours, if not nil, is one more server.
+func measureEcho(o compareOptions, r *results, p *progressLine, yours *yoursProgram) ([]echoRun, []serverFigures) {
+	servers, children := startEchoServers(o, r, p, yours)
 	ld := echoLoad{size: o.size, warmup: o.warmup / time.Duration(o.rounds), window: o.window / time.Duration(o.rounds)}
 	rounds := map[echoKey][]echoRun{}
 	for round := range o.rounds {
@@ -305,13 +323,23 @@ type echoKey struct {
 	conns  int
 }
 
-// startEchoServers starts a child for each echo server; it returns the
-// servers that started, in order.
-func startEchoServers(o compareOptions, r *results, p *progressLine) ([]server, map[server]*child) {
+// startEchoServers starts a child for each echo server, and yours last if
+// not nil; it returns the servers that started, in order.
+func startEchoServers(o compareOptions, r *results, p *progressLine, yours *yoursProgram) ([]server, map[server]*child) {
 	var started []server
 	children := map[server]*child{}
-	for _, s := range o.servers(echo.Styles.Names()) {
-		c, err := startChild("echo", s.Style, backendOrDefault(s.Backend), 1)
+	servers := o.servers(echo.Styles.Names())
+	if yours != nil {
+		servers = append(servers, server{Style: "callbacks", Backend: yoursBackend})
+	}
+	for _, s := range servers {
+		var c *child
+		var err error
+		if s.Backend == yoursBackend {
+			c, err = yours.startEcho()
+		} else {
+			c, err = startChild("echo", s.Style, backendOrDefault(s.Backend), 1)
+		}
 		if err != nil {
 			r.fail("echo %s: %v", s, err)
 			p.step += len(o.conns) * o.rounds
@@ -355,7 +383,7 @@ func summarizeRounds(rounds []echoRun) echoRun {
 // runEcho runs one echo load against a running child.
 func runEcho(r *results, c *child, s server, ld echoLoad, loops int) echoRun {
 	run := echoRun{server: s, Conns: ld.conns, Loops: loops}
-	if s.Backend == "select" && ld.conns >= selectLimit {
+	if isSelect(s.Backend) && ld.conns >= selectLimit {
 		run.Error = fmt.Sprintf("select cannot watch fds at or above FD_SETSIZE (%d)", selectLimit)
 		return run
 	}
@@ -383,6 +411,10 @@ func runEcho(r *results, c *child, s server, ld echoLoad, loops int) echoRun {
 // selectLimit is FD_SETSIZE: a select server with this many connections
 // has fds it cannot watch.
 const selectLimit = 1000
+
+// isSelect reports whether a backend is select, the kit's or yours (step
+// 03 is a poller over select), and so has FD_SETSIZE's limit.
+func isSelect(backend string) bool { return backend == "select" || backend == yoursBackend }
 
 func stopServer(r *results, c *child, program string, s server) serverFigures {
 	f := serverFigures{server: s, Program: program}
@@ -500,12 +532,12 @@ func measureLoops(o compareOptions, r *results, p *progressLine) []echoRun {
 	return out
 }
 
-// bestLoopStyle returns the loop style and backend with the most round
+// bestLoopStyle returns the kit's loop style and backend with the most round
 // trips per second at conns connections.
 func bestLoopStyle(runs []echoRun, conns int) (server, bool) {
 	var best echoRun
 	for _, run := range runs {
-		if run.Backend != "" && run.Conns == conns && run.Error == "" && run.PerSecond > best.PerSecond {
+		if run.Backend != "" && run.Backend != yoursBackend && run.Conns == conns && run.Error == "" && run.PerSecond > best.PerSecond {
 			best = run
 		}
 	}
