@@ -13,13 +13,13 @@ import (
 	"github.com/loopkit/loopkit/timers"
 )
 
-// A Listener accepts TCP connections on a loop and hands each to its accept
-// callback.
+// A Listener accepts connections on a loop, TCP or Unix-domain, and hands
+// each to its accept callback.
 type Listener struct {
 	// Set by Listen, then read-only.
 	loop       *loop.Loop
 	fd         int
-	addr       netip.AddrPort
+	bound      sock.Endpoint // its address and port, or its socket file
 	onAccept   func(*Conn)
 	readableFn func() // ln.acceptReady, made once
 	resumeFn   func() // ln.resume, made once
@@ -42,30 +42,34 @@ const acceptBatch = 64
 const acceptRetryDelay = 100 * time.Millisecond
 
 // Listen listens for TCP connections on addr ("127.0.0.1:8080", "[::1]:0",
-// ":0"; port 0 picks a free port, see Addr) and calls onAccept, from the
+// ":0"; port 0 picks a free port, see Addr), or for Unix-domain ones on a
+// path ("unix:/tmp/chat.sock", see Path), and calls onAccept, from the
 // loop, with each new connection. onAccept typically sets the connection's
 // callbacks (OnRead, OnClose); until then the connection reads nothing. A
 // panic in onAccept aborts the connection it was given (the loop reports
 // the panic), so that no half-served connection stays open. opts change how
 // the socket is opened (ReusePort).
 //
-// An address in use is an error that names it. An accept that fails (EMFILE
-// when the process is out of fds) is reported to the loop's error handler
-// and accepting pauses for acceptRetryDelay.
+// An address in use is an error that names it. A path's stale socket file,
+// left by a server that did not close, is removed; a file there that is not
+// a socket, or a socket a server answers on, is an error. An accept that
+// fails (EMFILE when the process is out of fds) is reported to the loop's
+// error handler and accepting pauses for acceptRetryDelay.
 func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOption) (*Listener, error) {
 	if onAccept == nil {
 		return nil, fmt.Errorf("callbacks: Listen(%q): nil accept callback", addr)
 	}
-	fd, bound, err := sock.Listen(addr, opts...)
+	fd, bound, err := sock.ListenStream(addr, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("callbacks: %w", err)
 	}
-	ln := &Listener{loop: l, fd: fd, addr: bound, onAccept: onAccept}
+	ln := &Listener{loop: l, fd: fd, bound: bound, onAccept: onAccept}
 	ln.readableFn = ln.acceptReady
 	ln.resumeFn = ln.resume
 	if err := l.AddReader(fd, ln.readableFn); err != nil {
 		unix.Close(fd)
-		return nil, fmt.Errorf("callbacks: listen tcp %s: %w", addr, err)
+		bound.File.Remove()
+		return nil, fmt.Errorf("callbacks: listen %s %s: %w", bound.Network(), addr, err)
 	}
 	return ln, nil
 }
@@ -82,15 +86,22 @@ type ListenOption = sock.ListenOption
 func ReusePort(on bool) ListenOption { return sock.ReusePort(on) }
 
 // Addr returns the address the listener is bound to, with the port the
-// kernel chose for port 0.
-func (ln *Listener) Addr() netip.AddrPort { return ln.addr }
+// kernel chose for port 0. A Unix-domain listener has no address and port:
+// its Addr is the zero AddrPort, and Path tells where it listens.
+func (ln *Listener) Addr() netip.AddrPort { return ln.bound.AddrPort }
+
+// Path returns the path of a Unix-domain listener's socket file, or "" for
+// a TCP listener.
+func (ln *Listener) Path() string { return ln.bound.File.Path() }
 
 // Close stops listening. Connections already accepted stay open (as Node's
 // server.close): close them yourself, or use package protocol, whose
-// Server.Close closes them too. Close after Close returns ErrClosed.
+// Server.Close closes them too. A Unix-domain listener removes its socket
+// file, unless another server has since put its own at that path. Close
+// after Close returns ErrClosed.
 func (ln *Listener) Close() error {
 	if ln.closed {
-		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.addr, ErrClosed)
+		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.bound, ErrClosed)
 	}
 	ln.closed = true
 	if ln.retry != nil {
@@ -99,9 +110,12 @@ func (ln *Listener) Close() error {
 	} else {
 		ln.loop.RemoveReader(ln.fd) // before the close: see Conn.teardown
 	}
-	err := unix.Close(ln.fd)
-	if err != nil {
-		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.addr, os.NewSyscallError("close", err))
+	if err := unix.Close(ln.fd); err != nil {
+		ln.bound.File.Remove()
+		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.bound, os.NewSyscallError("close", err))
+	}
+	if err := ln.bound.File.Remove(); err != nil {
+		return fmt.Errorf("callbacks: closing the listener on %s: removing its socket file: %w", ln.bound, err)
 	}
 	return nil
 }
@@ -143,7 +157,7 @@ func (ln *Listener) handOver(c *Conn) {
 // acceptFailed reports err and pauses accepting for acceptRetryDelay.
 func (ln *Listener) acceptFailed(err error) {
 	ln.loop.ReportError(fmt.Errorf("callbacks: accept on %s: %w (accepting again in %v)",
-		ln.addr, os.NewSyscallError("accept", err), acceptRetryDelay))
+		ln.bound, os.NewSyscallError("accept", err), acceptRetryDelay))
 	ln.loop.RemoveReader(ln.fd)
 	ln.retry = ln.loop.CallLater(acceptRetryDelay, ln.resumeFn)
 }
@@ -152,6 +166,6 @@ func (ln *Listener) acceptFailed(err error) {
 func (ln *Listener) resume() {
 	ln.retry = nil
 	if err := ln.loop.AddReader(ln.fd, ln.readableFn); err != nil {
-		ln.loop.ReportError(fmt.Errorf("callbacks: listener on %s: %w", ln.addr, err))
+		ln.loop.ReportError(fmt.Errorf("callbacks: listener on %s: %w", ln.bound, err))
 	}
 }
