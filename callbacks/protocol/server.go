@@ -8,9 +8,9 @@ import (
 	"github.com/loopkit/loopkit/loop"
 )
 
-// A Server accepts TCP connections and gives each a Protocol of its own. It
-// keeps its connections, so that Close can end them all: the way to shut a
-// server down before closing its loop.
+// A Server accepts connections, TCP or Unix-domain, and gives each a
+// Protocol of its own. It keeps its connections, so that Close can end them
+// all: the way to shut a server down before closing its loop.
 type Server struct {
 	// Set by Serve, then read-only.
 	listener *callbacks.Listener
@@ -21,8 +21,9 @@ type Server struct {
 	closed bool
 }
 
-// Serve listens on addr and, for each connection, calls factory for a new
-// Protocol and then its ConnectionMade. opts go to callbacks.Listen, which
+// Serve listens on addr, a TCP "host:port" or a Unix-domain socket's path
+// ("unix:/tmp/chat.sock"), and, for each connection, calls factory for a
+// new Protocol and then its ConnectionMade. opts go to callbacks.Listen, which
 // opens the socket (callbacks.ReusePort). An address in use is an error
 // that names it. A factory that panics aborts the connection it was called
 // for, which then never had a protocol.
@@ -46,8 +47,13 @@ func (s *Server) accept(c *callbacks.Conn) {
 	t.start()
 }
 
-// Addr returns the address the server listens on.
+// Addr returns the address the server listens on: the zero AddrPort for a
+// Unix-domain socket, which has none (see Path).
 func (s *Server) Addr() netip.AddrPort { return s.listener.Addr() }
+
+// Path returns the path of the server's socket file, or "" if it listens
+// on TCP. The server's Close removes the file.
+func (s *Server) Path() string { return s.listener.Path() }
 
 // Close stops listening and closes every connection: each writes what it
 // has buffered, then closes, and its protocol gets ConnectionLost(nil).
