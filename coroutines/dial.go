@@ -12,11 +12,12 @@ import (
 )
 
 // Dial connects to addr ("127.0.0.1:8080"; an IP address or "localhost",
-// since names are not looked up: DialHost looks them up on a thread pool)
-// and returns the connection, parking the
-// coroutine of ctx while the connection is made. A refused connection is an
-// error that wraps syscall.ECONNREFUSED; a cancelled ctx (WithTimeout, say)
-// abandons the attempt and closes its socket.
+// since names are not looked up: DialHost looks them up on a thread pool;
+// or a Unix-domain socket's path, "unix:/tmp/chat.sock") and returns the
+// connection, parking the coroutine of ctx while the connection is made. A
+// refused connection is an error that wraps syscall.ECONNREFUSED; a
+// cancelled ctx (WithTimeout, say) abandons the attempt and closes its
+// socket.
 //
 // The connect is non-blocking, in three steps (connect(2), "EINPROGRESS"):
 //  1. connect returns at once, with EINPROGRESS, while the kernel sends the
@@ -25,6 +26,9 @@ import (
 //     park on its writer waiter until then;
 //  3. read the outcome from SO_ERROR (sock.ConnectResult), since the connect
 //     call itself returned before it was known.
+//
+// A Unix-domain connect is done (or refused) within step 1, and its socket
+// is writable at once: the same three steps take it without a wait.
 func Dial(ctx context.Context, addr string) (*Conn, error) {
 	co, err := current(ctx)
 	if err != nil {
@@ -89,14 +93,14 @@ func DialHost(ctx context.Context, p *threadpool.Pool, addr string) (*Conn, erro
 // awaitConnect parks until the connect started on c's fd has ended, and
 // returns its outcome. The check comes first, as a loopback connect may
 // already be done; and it comes again after every wake, as only a socket
-// that has a peer address is connected (getpeername fails with ENOTCONN
-// while the handshake goes on).
+// that has a peer is connected (getpeername fails with ENOTCONN while the
+// handshake goes on).
 func (c *Conn) awaitConnect(ctx context.Context, co *Coroutine, addr string) error {
 	for {
 		if err := sock.ConnectResult(c.fd, addr); err != nil {
 			return fmt.Errorf("coroutines: %w", err)
 		}
-		if sock.RemoteAddr(c.fd).IsValid() {
+		if sock.Connected(c.fd) {
 			return nil
 		}
 		if err := c.writer.wait(ctx, co); err != nil {

@@ -12,15 +12,15 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A Listener is a listening TCP socket for coroutines: Accept parks the
-// calling coroutine until a connection comes. Like a Conn it belongs to the
+// A Listener is a listening socket for coroutines, TCP or Unix-domain:
+// Accept parks the calling coroutine until a connection comes. Like a Conn it belongs to the
 // loop; NetListener gives other goroutines (net/http's, for one) a
 // net.Listener over it.
 type Listener struct {
 	// Set by Listen, then read-only.
-	loop *loop.Loop
-	fd   int
-	addr netip.AddrPort
+	loop  *loop.Loop
+	fd    int
+	bound sock.Endpoint // its address and port, or its socket file
 
 	// Owned by the loop goroutine and the coroutine it runs.
 	acceptor fdWaiter
@@ -28,9 +28,13 @@ type Listener struct {
 }
 
 // Listen opens a TCP socket listening on addr ("127.0.0.1:8080"; port 0
-// picks a free port, which Addr tells). The host must be an IP address or
-// "localhost": names are not looked up, since a DNS lookup would block
-// outside the loop. An address already in use is an error that says so.
+// picks a free port, which Addr tells), or a Unix-domain socket on a path
+// ("unix:/tmp/chat.sock", which Path tells). The host must be an IP address
+// or "localhost": names are not looked up, since a DNS lookup would block
+// outside the loop. An address already in use is an error that says so. A
+// path's stale socket file, left by a server that did not close, is
+// removed; a file there that is not a socket, or a socket a server answers
+// on, is an error.
 //
 // Listen makes the socket and nothing else, so any goroutine may call it;
 // the Listener's methods then belong to the loop. opts change how the
@@ -40,11 +44,11 @@ func Listen(h *Hub, addr string, opts ...ListenOption) (*Listener, error) {
 	for _, o := range opts {
 		socketOpts = append(socketOpts, o.sock)
 	}
-	fd, bound, err := sock.Listen(addr, socketOpts...)
+	fd, bound, err := sock.ListenStream(addr, socketOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("coroutines: %w", err)
 	}
-	ln := &Listener{loop: h.Loop(), fd: fd, addr: bound}
+	ln := &Listener{loop: h.Loop(), fd: fd, bound: bound}
 	ln.acceptor.init(ln.loop, fd, false, "Listener.Accept", "accepting on")
 	return ln, nil
 }
@@ -98,6 +102,8 @@ func (ln *Listener) acceptOnce() (*Conn, error) {
 
 // Close stops listening. A coroutine parked in Accept is woken and returns
 // an error that wraps net.ErrClosed. Connections already accepted stay open.
+// A Unix-domain listener removes its socket file, unless another server has
+// since put its own at that path.
 func (ln *Listener) Close() error {
 	if ln.closed {
 		return ln.closeError(net.ErrClosed)
@@ -105,13 +111,23 @@ func (ln *Listener) Close() error {
 	ln.closed = true
 	ln.acceptor.close() // leave the loop before the fd number can be reused
 	if err := unix.Close(ln.fd); err != nil {
+		ln.bound.File.Remove()
 		return ln.closeError(os.NewSyscallError("close", err))
+	}
+	if err := ln.bound.File.Remove(); err != nil {
+		return ln.closeError(err)
 	}
 	return nil
 }
 
-// Addr returns the address the listener is bound to.
-func (ln *Listener) Addr() netip.AddrPort { return ln.addr }
+// Addr returns the address the listener is bound to. A Unix-domain listener
+// has no address and port: its Addr is the zero AddrPort, and Path tells
+// where it listens.
+func (ln *Listener) Addr() netip.AddrPort { return ln.bound.AddrPort }
+
+// Path returns the path of a Unix-domain listener's socket file, or "" for
+// a TCP listener.
+func (ln *Listener) Path() string { return ln.bound.File.Path() }
 
 // opError dresses an Accept error as package net does (see Conn.opError).
 func (ln *Listener) opError(err error) error {
@@ -121,9 +137,9 @@ func (ln *Listener) opError(err error) error {
 	if errno, ok := err.(unix.Errno); ok {
 		err = os.NewSyscallError("accept", errno)
 	}
-	return &net.OpError{Op: "accept", Net: "tcp", Addr: sock.TCPAddr(ln.addr), Err: err}
+	return &net.OpError{Op: "accept", Net: ln.bound.Network(), Addr: ln.bound.NetAddr(), Err: err}
 }
 
 func (ln *Listener) closeError(err error) error {
-	return &net.OpError{Op: "close", Net: "tcp", Addr: sock.TCPAddr(ln.addr), Err: err}
+	return &net.OpError{Op: "close", Net: ln.bound.Network(), Addr: ln.bound.NetAddr(), Err: err}
 }

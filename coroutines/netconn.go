@@ -203,8 +203,26 @@ func (c *Conn) NetConn() net.Conn {
 	return c.net
 }
 
+// netAddrs returns c's two ends as package net's addresses: *net.TCPAddr,
+// from the addresses c keeps, or *net.UnixAddr for a Unix-domain socket.
+// That one has no address and port (c.local is the zero AddrPort), so its
+// paths are asked of the socket: the listener's path on the accepting end,
+// the server's on the dialing end, and "" for the dialing end itself, which
+// connects without a name. Once c is closed its fd number may be another
+// socket's: then both names are "".
+func (c *Conn) netAddrs() (local, remote net.Addr) {
+	switch {
+	case c.local.IsValid():
+		return sock.TCPAddr(c.local), sock.TCPAddr(c.remote)
+	case c.closed:
+		return sock.UnixAddr(nil), sock.UnixAddr(nil)
+	}
+	return sock.LocalUnixAddr(c.fd), sock.RemoteUnixAddr(c.fd)
+}
+
 func newNetConn(c *Conn) *netConn {
-	nc := &netConn{c: c, local: sock.TCPAddr(c.local), remote: sock.TCPAddr(c.remote)}
+	nc := &netConn{c: c}
+	nc.local, nc.remote = c.netAddrs()
 	nc.bridge.init(c.loop)
 	nc.read.init(nc.readAttempt)
 	nc.write.init(nc.writeAttempt)

@@ -31,8 +31,8 @@ func (b *boundConn) Read(p []byte) (int, error)         { return b.c.Read(b.ctx,
 func (b *boundConn) Write(p []byte) (int, error)        { return b.c.Write(b.ctx, p) }
 func (b *boundConn) Close() error                       { return b.c.Close() }
 func (b *boundConn) CloseWrite() error                  { return b.c.CloseWrite() }
-func (b *boundConn) LocalAddr() net.Addr                { return sock.TCPAddr(b.c.local) }
-func (b *boundConn) RemoteAddr() net.Addr               { return sock.TCPAddr(b.c.remote) }
+func (b *boundConn) LocalAddr() net.Addr                { local, _ := b.c.netAddrs(); return local }
+func (b *boundConn) RemoteAddr() net.Addr               { _, remote := b.c.netAddrs(); return remote }
 func (b *boundConn) SetDeadline(t time.Time) error      { return b.c.SetDeadline(t) }
 func (b *boundConn) SetReadDeadline(t time.Time) error  { return b.c.SetReadDeadline(t) }
 func (b *boundConn) SetWriteDeadline(t time.Time) error { return b.c.SetWriteDeadline(t) }
@@ -60,7 +60,7 @@ func (b *boundListener) Accept() (net.Conn, error) {
 }
 
 func (b *boundListener) Close() error   { return b.ln.Close() }
-func (b *boundListener) Addr() net.Addr { return sock.TCPAddr(b.ln.addr) }
+func (b *boundListener) Addr() net.Addr { return b.ln.bound.NetAddr() }
 
 // boundPacketConn is PacketConn.Bind's net.PacketConn: coroutine mode.
 type boundPacketConn struct {

@@ -3,8 +3,6 @@ package coroutines
 import (
 	"net"
 	"sync"
-
-	"github.com/loopkit/loopkit/internal/sock"
 )
 
 // netListener is Listener.NetListener's net.Listener: goroutine mode (see
@@ -32,7 +30,7 @@ type netListener struct {
 // NetListener belongs to the loop, like ln's other methods, or may be
 // called before the loop runs. Call it once per Listener.
 func (ln *Listener) NetListener() net.Listener {
-	nl := &netListener{ln: ln, addr: sock.TCPAddr(ln.addr)}
+	nl := &netListener{ln: ln, addr: ln.bound.NetAddr()}
 	nl.bridge.init(ln.loop)
 	nl.accept.init(nl.acceptAttempt)
 	nl.startAccept = func() { ln.acceptor.submit(&nl.accept) }

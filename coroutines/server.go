@@ -11,8 +11,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// A StreamServer is gevent's StreamServer: it accepts TCP connections and
-// runs handler for each in a coroutine of its own, so the handler reads as
+// A StreamServer is gevent's StreamServer: it accepts connections (TCP, or
+// Unix-domain on a path) and runs handler for each in a coroutine of its own, so the handler reads as
 // a blocking server written for one client, and a thousand clients are a
 // thousand parked coroutines in one loop. The server closes each
 // connection when its handler returns.
@@ -70,8 +70,13 @@ func NewStreamServer(h *Hub, addr string, handler func(ctx context.Context, c *C
 	return s, nil
 }
 
-// Addr returns the address the server listens on.
+// Addr returns the address the server listens on: the zero AddrPort for a
+// Unix-domain socket, which has none (see Path).
 func (s *StreamServer) Addr() netip.AddrPort { return s.ln.Addr() }
+
+// Path returns the path of the server's socket file, or "" if it listens
+// on TCP. Closing the server removes the file.
+func (s *StreamServer) Path() string { return s.ln.Path() }
 
 // Start spawns a coroutine that runs Serve, and returns it. gevent's start.
 func (s *StreamServer) Start() *Coroutine { return s.hub.Spawn(s.Serve) }
@@ -116,10 +121,19 @@ func (s *StreamServer) acceptFailed(ctx context.Context, err error) error {
 		return nil
 	case errors.Is(err, unix.EMFILE), errors.Is(err, unix.ENFILE),
 		errors.Is(err, unix.ENOBUFS), errors.Is(err, unix.ENOMEM):
-		s.hub.loop.ReportError(fmt.Errorf("coroutines: StreamServer %s: %w; accepting again in %v", s.Addr(), err, acceptRetryDelay))
+		s.hub.loop.ReportError(fmt.Errorf("coroutines: StreamServer %s: %w; accepting again in %v", s.ln.bound, err, acceptRetryDelay))
 		return Sleep(ctx, acceptRetryDelay)
 	}
 	return err
+}
+
+// client names c's client in coroutine names and errors: its address, or,
+// for a Unix-domain connection, whose client end has no name, its fd.
+func client(c *Conn) string {
+	if c.remote.IsValid() {
+		return c.remote.String()
+	}
+	return fmt.Sprintf("unix fd %d", c.fd)
 }
 
 // spawnHandler runs the handler for c in a new coroutine of the group.
@@ -132,7 +146,7 @@ func (s *StreamServer) spawnHandler(ctx context.Context, c *Conn) {
 		s.report(c, err)
 		return err
 	})
-	co.SetName("handler(" + c.RemoteAddr().String() + ")")
+	co.SetName("handler(" + client(c) + ")")
 	co.Link(func(*Coroutine) {
 		if !c.closed {
 			c.Close()
@@ -157,7 +171,7 @@ func (s *StreamServer) report(c *Conn, err error) {
 	if s.stopping && (errors.Is(err, ErrKilled) || errors.Is(err, net.ErrClosed)) {
 		return
 	}
-	s.hub.loop.ReportError(fmt.Errorf("coroutines: StreamServer %s: handler for %s: %w", s.Addr(), c.RemoteAddr(), err))
+	s.hub.loop.ReportError(fmt.Errorf("coroutines: StreamServer %s: handler for %s: %w", s.ln.bound, client(c), err))
 }
 
 // Stop stops the server gracefully, parking the coroutine of ctx: it

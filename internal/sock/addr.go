@@ -98,3 +98,11 @@ func family(ap netip.AddrPort) int {
 	}
 	return unix.AF_INET6
 }
+
+// Connected reports whether fd's socket has a peer: getpeername fails with
+// ENOTCONN while a TCP handshake goes on. It works for Unix-domain sockets
+// too, whose peer has no AddrPort (RemoteAddr returns the zero one).
+func Connected(fd int) bool {
+	_, err := unix.Getpeername(fd)
+	return err == nil
+}
