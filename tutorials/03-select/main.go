@@ -41,6 +41,7 @@ func run(args []string, out io.Writer) error {
 	clients := p.Int("clients", 100, "-demo: how many clients connect at once")
 	size := p.Int("size", 64<<10, "-demo: how many bytes each client sends")
 	p.AddServe("serve the kit's example program on your poller, once it passes looptest.TestPoller", "echo", "chat")
+	p.AddWatch()
 	style := p.String("style", "callbacks", "-serve: the example's style: "+strings.Join(loopStyles, ", "))
 	pollCosts := p.String("pollcost", "", "print the cost of a loop iteration on your poller with these counts of idle fds watched, such as 1,10,100")
 	return p.Run(args, out, func(r step.Run) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
+	"github.com/loopkit/loopkit/watch"
 )
 
 // loopStyles are the styles of the examples that run on a loop, and so on
@@ -41,14 +42,44 @@ func serveExample(r step.Run, program, style string, stop <-chan struct{}) error
 	}
 	cfg := examples.Config{Addr: r.Addr, OnError: r.Report,
 		Hooks: examples.Hooks{LoopOptions: []loop.Option{loop.WithPoller(tp)}}}
+	var w *watch.Watcher
+	if r.Watch != "" {
+		if w, err = watchLoop(r.Watch, &cfg.Hooks); err != nil {
+			return err
+		}
+	}
 	srv, err := startExample(cfg, program, style, r, stop)
 	if err != nil {
+		if w != nil {
+			w.Close()
+		}
 		return r.ListenError(err)
 	}
-	r.Listening(srv.Addr(), fmt.Sprintf("the kit's %s (%s) on the %s's poller", program, style, r.Impl))
+	what := fmt.Sprintf("the kit's %s (%s) on the %s's poller", program, style, r.Impl)
+	r.Listening(srv.Addr(), what)
 	fmt.Fprintf(r.Out, "  or talk to it: %s\n", step.Join(srv.Addr()))
+	if w != nil {
+		w.SetTitle(what + ": join with " + step.Join(srv.Addr()))
+		fmt.Fprintf(r.Out, "  watch the loop live: %s\n", w.URL())
+	}
 	<-stop
+	if w != nil {
+		w.Close() // first: a loop the page holds paused could not run the server's stop
+	}
 	return srv.Close()
+}
+
+// watchLoop serves the live page of package watch on addr (-watch), and
+// has the example's loop, and its hub if it has one, report to it through
+// the hooks, as loopkit watch does.
+func watchLoop(addr string, hooks *examples.Hooks) (*watch.Watcher, error) {
+	w, err := watch.Listen(addr)
+	if err != nil {
+		return nil, fmt.Errorf("-watch: %w", err)
+	}
+	hooks.LoopOptions = append(hooks.LoopOptions, loop.WithObserver(w))
+	hooks.OnLoop, hooks.OnHub = w.Attach, w.AttachHub
+	return w, nil
 }
 
 // startExample starts the example; the chat tells the terminal who joins,

@@ -1,8 +1,20 @@
 package main
 
 import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/loopkit/loopkit/internal/chatroom"
+	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/timers"
+	"github.com/loopkit/loopkit/tutorials/internal/manifest"
+	"github.com/loopkit/loopkit/tutorials/internal/steptest"
 )
 
 // TestSmoke runs the program's demo as a student would, on the reference
@@ -16,4 +28,150 @@ func TestSmoke(t *testing.T) {
 	if !strings.Contains(out.String(), "Wait calls") {
 		t.Errorf("the demo printed no table:\n%s", out.String())
 	}
+}
+
+// The tests of -serve: the talk's chat on the reference loop, and the
+// refusal of a loop that fails the suite. Like TestSmoke they run the
+// reference, and so the student edition, which has none, leaves them out
+// with this file.
+
+// TestChatOnTheReferenceLoop serves the chat of chat.go on the reference
+// loop and has two users talk: the prompt, the join, a message, a leave.
+func TestChatOnTheReferenceLoop(t *testing.T) {
+	steptest.CheckLeaks(t)
+	p, err := loop.NewPoller(loop.Backends()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := steptest.NewServer(t, "")
+	l, err := impls["solution"](p, timers.Real{}, srv.Report)
+	if err != nil {
+		p.Close()
+		t.Fatal(err)
+	}
+	chat, err := listenChat(l, "127.0.0.1:0", chatroom.DefaultLimits, srv.Report)
+	if err != nil {
+		l.Close()
+		t.Fatal(err)
+	}
+	srv.Addr = chat.addr.String()
+	srv.OnStop(func() { l.CallSoonThreadSafe(chat.Close) }) // then Run returns: nothing left
+	srv.Go("the loop's Run", func() error {
+		defer l.Close()
+		return l.Run()
+	})
+	alice := join(t, srv.Addr, "alice")
+	alice.send(t, "anyone?")
+	alice.expect(t, chatroom.Message("alice", "anyone?")) // alice is in the room
+	bob := join(t, srv.Addr, "bob")
+	alice.expect(t, chatroom.Joined("bob", "127.0.0.1"))
+	alice.send(t, "hello, loop")
+	bob.expect(t, chatroom.Message("alice", "hello, loop"))
+	alice.conn.Close()
+	bob.expect(t, chatroom.Left("alice"))
+	bob.conn.Close()
+	srv.Stop()
+}
+
+// A user is a chat client of the test.
+type user struct {
+	conn net.Conn
+	in   *bufio.Reader
+}
+
+// join connects and answers the prompt with name. (As in the talk, a user
+// is not told of their own arrival.)
+func join(t *testing.T, addr, name string) *user {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, steptest.Scale(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(steptest.Scale(10 * time.Second)))
+	u := &user{conn: conn, in: bufio.NewReader(conn)}
+	prompt := make([]byte, len(chatroom.Prompt))
+	if _, err := u.in.Read(prompt); err != nil || string(prompt) != chatroom.Prompt {
+		t.Fatalf("%s: read %q, %v; want the prompt %q", name, prompt, err, chatroom.Prompt)
+	}
+	u.send(t, name)
+	return u
+}
+
+func (u *user) send(t *testing.T, line string) {
+	t.Helper()
+	if _, err := u.conn.Write([]byte(line + "\n")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expect reads lines until want, failing if the connection ends first.
+func (u *user) expect(t *testing.T, want string) {
+	t.Helper()
+	var got []string
+	for {
+		line, err := u.in.ReadString('\n')
+		if err != nil {
+			t.Fatalf("waiting for %q: got %q, then %v", want, got, err)
+		}
+		if line == want {
+			return
+		}
+		got = append(got, line)
+	}
+}
+
+// TestServeRefusesALoopThatFailsTheSuite runs -serve on a loop that polls
+// with timeout 0 while a timer waits, and so spins (the mutant timeout-zero-spin, put in
+// place of the reference with go build's -overlay, which the suite's go
+// test reads from GOFLAGS): the program must refuse with the suite's
+// message and an error, and never serve.
+func TestServeRefusesALoopThatFailsTheSuite(t *testing.T) {
+	overlayMutant(t, "timeout-zero-spin")
+	for _, program := range []string{"echo", "chat"} {
+		var out strings.Builder
+		err := run([]string{"-ref", "-serve", program, "-addr", "127.0.0.1:0"}, &out)
+		if err == nil {
+			t.Fatalf("-serve %s on a loop that fails TestLoop: no error; it printed:\n%s", program, out.String())
+		}
+		for _, want := range []string{"does not pass TestLoop", "the first Wait's timeout = 0s", "make check S=04"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("-serve %s = %v\nwant the error to say %q", program, err, want)
+			}
+		}
+		if strings.Contains(out.String(), "listening on") {
+			t.Errorf("-serve %s refused, but served all the same:\n%s", program, out.String())
+		}
+	}
+}
+
+// overlayMutant has every go command the test starts build the reference
+// with the mutant's patch applied.
+func overlayMutant(t *testing.T, name string) {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, patched, err := manifest.ApplyMutant(dir, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replace := map[string]string{}
+	for path, text := range patched {
+		file := filepath.Join(t.TempDir(), filepath.Base(path))
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[filepath.Join(dir, path)] = file
+	}
+	js, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlay := filepath.Join(t.TempDir(), "overlay.json")
+	if err := os.WriteFile(overlay, js, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -overlay="+overlay))
 }

@@ -31,6 +31,7 @@ type Program struct {
 	trace       *bool   // nil: the step has no -trace
 	serve       *string // nil: the step has no -serve
 	programs    []string
+	watch       *string // nil: the step has no -watch
 }
 
 // New returns the program of the step in the directory name
@@ -60,6 +61,13 @@ func (p *Program) AddServe(usage string, programs ...string) {
 	p.programs = programs
 }
 
+// AddWatch gives the program a -watch flag, which serves a page showing
+// the loop of -serve live in a browser (package watch), at the address
+// given. Add it after AddServe.
+func (p *Program) AddWatch() {
+	p.watch = p.String("watch", "", "-serve: also show the loop live in a browser, the page served on this address (such as 127.0.0.1:7070)")
+}
+
 // A Run is one run of a step's program, as its flags chose it.
 type Run struct {
 	Out   io.Writer
@@ -68,6 +76,7 @@ type Run struct {
 	Demo  bool   // -demo
 	Trace bool   // -trace
 	Serve string // -serve: the program to serve, or ""
+	Watch string // -watch: where to serve the live page, or ""
 	step  string
 	root  string // the repository's tutorials directory; "" if not found
 }
@@ -85,7 +94,12 @@ func (p *Program) Run(args []string, out io.Writer, body func(Run) error) (err e
 	if p.serve != nil {
 		r.Serve = *p.serve
 	}
+	if p.watch != nil {
+		r.Watch = *p.watch
+	}
 	switch {
+	case r.Watch != "" && r.Serve == "":
+		return errors.New("-watch shows the loop of a -serve program: add -serve " + strings.Join(p.programs, " or -serve "))
 	case r.Serve != "" && !slices.Contains(p.programs, r.Serve):
 		return fmt.Errorf("-serve: unknown program %q (choose one of: %s)", r.Serve, strings.Join(p.programs, ", "))
 	case r.Serve != "" && r.Demo:
