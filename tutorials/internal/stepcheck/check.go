@@ -66,8 +66,29 @@ func (tu *tutorial) check(name string, race bool) error {
 	if len(leaves) > 0 {
 		return fmt.Errorf("%s: %d check(s) failed; the first is the one to fix first", s.Dir, len(leaves))
 	}
-	fmt.Fprintf(tu.out, "%s: all %d checks passed. Compare with tutorials/%s/solution/\n", s.Dir, r.count("pass"), s.Dir)
+	tu.passed(s, r.count("pass"))
 	return nil
+}
+
+// passed says that every check of a step passed, where the reference is,
+// and, for a step whose code can serve the real thing, the one command
+// that serves it.
+func (tu *tutorial) passed(s manifest.Step, checks int) {
+	fmt.Fprintf(tu.out, "%s: all %d checks passed. Compare with tutorials/%s/solution/\n", s.Dir, checks, s.Dir)
+	if next, ok := servedOnYours[s.ID]; ok {
+		fmt.Fprintf(tu.out, "\nNow %s:\n\n    %s\n\n", next.what, next.command)
+	}
+}
+
+// servedOnYours are the steps whose code, once it passes, serves the
+// talk's chat to real clients: the one command to run next, and what it
+// does. Its program runs the step's suite again first, and refuses if it
+// fails.
+var servedOnYours = map[string]struct{ what, command string }{
+	"03": {"serve the talk's chat on your own poller (join it from another terminal with go run ./cmd/loopkit join 127.0.0.1:7003)",
+		"go run ./tutorials/03-select -serve chat"},
+	"04": {"serve the talk's chat on your own loop (join it from another terminal with go run ./cmd/loopkit join 127.0.0.1:7004)",
+		"go run ./tutorials/04-loop -serve chat"},
 }
 
 // shownFailures is how many failures check prints in full: the first is
