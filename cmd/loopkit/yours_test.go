@@ -13,6 +13,9 @@ import (
 // (LOOPKIT_IMPL=solution), with short windows: yours is in the poll cost,
 // at every idle count, and in the echo table, beside the kit's select.
 func TestCompareYours(t *testing.T) {
+	if _, err := os.Stat("../../tutorials/03-select/solution"); err != nil {
+		t.Skip("no reference of step 03 here (the student edition): nothing known to pass to measure")
+	}
 	t.Setenv("LOOPKIT_IMPL", "solution")
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
