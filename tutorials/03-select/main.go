@@ -7,6 +7,7 @@
 //	go run ./tutorials/03-select -trace        # print every Register and Wait
 //	go run ./tutorials/03-select -ref          # the reference poller
 //	go run ./tutorials/03-select -serve chat   # the kit's chat on your poller (loopkit join 127.0.0.1:7003)
+//	go run ./tutorials/03-select -serve chat -watch 127.0.0.1:7070  # and its loop live in a browser
 //	go test ./tutorials/03-select              # looptest.TestPoller on your poller
 //
 // -serve runs the kit's own example programs (examples/echo, examples/chat)
