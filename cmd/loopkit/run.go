@@ -145,6 +145,11 @@ func checkRun(opts runOptions) error {
 	if !contains(styleNames(opts.program), opts.style) {
 		return fmt.Errorf("unknown style %q (choose one of: %s)", opts.style, strings.Join(styleNames(opts.program), ", "))
 	}
+	if opts.backend == yoursBackend && opts.program != "fetch" {
+		// loopkit does not link the student's code in: a half-written
+		// exercise would stop loopkit from compiling.
+		return fmt.Errorf("--backend yours: your step 03 poller serves from its own program: go run ./tutorials/03-select -serve %s", opts.program)
+	}
 	if !contains(loop.Backends(), opts.backend) {
 		return fmt.Errorf("unknown backend %q (this OS has: %s)", opts.backend, strings.Join(loop.Backends(), ", "))
 	}

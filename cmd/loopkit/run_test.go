@@ -30,3 +30,15 @@ func TestNameTimeoutFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestBackendYoursPointsAtTheStep: loopkit does not link the student's
+// poller in, so --backend yours names the command that serves on it.
+func TestBackendYoursPointsAtTheStep(t *testing.T) {
+	for _, program := range []string{"echo", "chat"} {
+		_, err := parseRun([]string{program, "--backend", "yours"}, io.Discard)
+		want := "go run ./tutorials/03-select -serve " + program
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("loopkit run %s --backend yours = %v, want an error naming %q", program, err, want)
+		}
+	}
+}
