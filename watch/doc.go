@@ -37,8 +37,9 @@
 //
 // The one wait a Watcher adds to the watched loop is the pause, and only
 // because the person at the page asked for it: a held loop waits at the
-// start of an iteration until Step or Run. When the last page closes, a
-// held loop runs on.
+// start of an iteration until Step or Run, or until the watcher closes. It
+// stays held when the page closes, so that a reloaded page finds the loop
+// where it was.
 //
 // # Where the page is served
 //

@@ -95,7 +95,7 @@ func (w *Watcher) serveEvents(rw http.ResponseWriter, r *http.Request) {
 		case <-p.wake:
 		case <-r.Context().Done():
 			return
-		case <-w.server.closing:
+		case <-w.closing:
 			return
 		}
 	}
@@ -115,18 +115,14 @@ func (w *Watcher) openPage() *page {
 	return p
 }
 
-// closePage removes a page. When the last page goes, a held loop runs on:
-// the loop waits for the person at a page, never for a page no one has.
+// closePage removes a page. A held loop stays held: a page reloaded finds
+// the loop where it left it, and the person who paused it lets it go (Run)
+// from the next page, or Close does.
 func (w *Watcher) closePage(p *page) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	delete(w.pages, p)
-	if len(w.pages) == 0 {
-		w.held = false
-		w.steps = 0
-	}
 	w.wanted.Store(w.held || len(w.pages) > 0)
-	w.mu.Unlock()
-	w.cond.Broadcast()
 }
 
 // next returns p's next update, and counts what p missed.

@@ -18,12 +18,11 @@ import (
 // every frame it sent would be a frame of its own to show.
 type server struct {
 	// Set by serve, then read-only.
-	addr    string
-	http    *http.Server
-	hub     *coroutines.Hub
-	closing chan struct{} // closed by close: the pages' streams end
-	served  chan error    // http.Server.Serve's return
-	ran     chan error    // the loop's Run's return
+	addr   string
+	http   *http.Server
+	hub    *coroutines.Hub
+	served chan error // http.Server.Serve's return
+	ran    chan error // the loop's Run's return
 }
 
 // readHeaderTimeout bounds how long a connection may take to send its
@@ -46,12 +45,11 @@ func serve(addr string, h http.Handler) (*server, error) {
 	}
 	nl := ln.NetListener()
 	s := &server{
-		addr:    nl.Addr().String(),
-		http:    &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout},
-		hub:     hub,
-		closing: make(chan struct{}),
-		served:  make(chan error, 1),
-		ran:     make(chan error, 1),
+		addr:   nl.Addr().String(),
+		http:   &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout},
+		hub:    hub,
+		served: make(chan error, 1),
+		ran:    make(chan error, 1),
 	}
 	go func() { s.served <- s.http.Serve(nl) }()
 	go func() {
@@ -61,12 +59,11 @@ func serve(addr string, h http.Handler) (*server, error) {
 	return s, nil
 }
 
-// close ends the pages' streams, closes the listener and every
-// connection, and waits for the loop and net/http's goroutines to end.
+// close closes the listener and every connection, and waits for the loop
+// and net/http's goroutines to end.
 // The open sockets hold the loop (loop.Hold), so the loop's Run returns
 // once the last is closed.
 func (s *server) close() error {
-	close(s.closing)
 	err := s.http.Close()
 	if serr := <-s.served; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)

@@ -13,8 +13,8 @@ const historyRows = 1000
 // Show hands the pages a frame, on the watched loop's goroutine at the
 // start of an iteration: what the loop holds now, and the events recorded
 // since the last frame (whole iterations). Then, if the page has paused
-// the loop, it waits there until the page lets an iteration run (Step),
-// lets the loop run (Run), or closes.
+// the loop, it waits there until the page lets an iteration run (Step)
+// or the loop run (Run), or the watcher closes.
 //
 // The Watcher's own IterationStarted calls it; a program that records
 // with a trace.Recorder of its own (trace/scenarios, whose runs are laid
@@ -44,8 +44,7 @@ func (w *Watcher) Show(s trace.Snapshot, events []trace.Event) {
 }
 
 // waitWhileHeld waits while the page holds the loop, until a Step lets one
-// iteration run, Run or the last page's closing lets the loop go, or the
-// watcher closes. It is the one place where the watched loop waits outside
+// iteration run, Run lets the loop go, or the watcher closes. It is the one place where the watched loop waits outside
 // its poll call, and only because the person at the page asked it to: a
 // paused loop is the point of a pause.
 func (w *Watcher) waitWhileHeld() {

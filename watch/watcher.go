@@ -31,8 +31,9 @@ import (
 // snapshot of what the loop holds.
 type Watcher struct {
 	// Set by Listen, then read-only.
-	server *server
-	url    string
+	server  *server
+	url     string
+	closing chan struct{} // closed by Close: the pages' streams end
 
 	// Set by the pages and Close, read by the watched loop at the start
 	// of each iteration: record while a page is open or the loop is held.
@@ -64,7 +65,12 @@ type Watcher struct {
 // reach it can pause the program. The server runs on a loop and a
 // goroutine of its own (see server.go) until Close.
 func Listen(addr string) (*Watcher, error) {
-	w := &Watcher{pages: map[*page]bool{}, live: trace.NewLive(), rows: newRowRing(historyRows)}
+	w := &Watcher{
+		closing: make(chan struct{}),
+		pages:   map[*page]bool{},
+		live:    trace.NewLive(),
+		rows:    newRowRing(historyRows),
+	}
 	w.cond = sync.NewCond(&w.mu)
 	s, err := serve(addr, w.routes())
 	if err != nil {
@@ -105,15 +111,30 @@ func (w *Watcher) SetTitle(title string) {
 // Close stops serving the page, ends the pages' streams, and lets a loop
 // held by the page run on. The watched loop may go on with the watcher as
 // its observer, which then records nothing. Close waits for the server's
-// loop and goroutines to end.
+// loop and goroutines to end. A second Close does nothing.
 func (w *Watcher) Close() error {
 	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return nil
+	}
 	w.closed = true
 	w.held = false
 	w.mu.Unlock()
 	w.cond.Broadcast()
 	w.wanted.Store(false)
+	close(w.closing)
 	return w.server.close()
+}
+
+// Note shows a line of the program's own in the diagram, in lane, or with
+// lane "" in the lane of what runs now (see trace.Recorder.Note): a chat
+// says who joins and who speaks. Loop goroutine; nothing is recorded while
+// no page is open.
+func (w *Watcher) Note(lane, text string) {
+	if w.rec != nil {
+		w.rec.Note(lane, text)
+	}
 }
 
 // The watched loop's side: loop.Observer. Each method is a branch when

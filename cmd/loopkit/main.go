@@ -7,6 +7,7 @@
 //	loopkit compare [--full] [--out report]
 //	loopkit compare --homelands [--rounds 3] [--out report/homelands]
 //	loopkit trace print_sum [--style callbacks] [--svg FILE] [--step]
+//	loopkit watch echo [--style callbacks]  (or: loopkit watch chat --live)
 //	loopkit join 127.0.0.1:8001
 //	loopkit room [-addr 0.0.0.0:7100] [-students 100]
 //
@@ -19,8 +20,9 @@
 // and Go's net, in rounds, on pinned CPUs. trace
 // runs a scenario (print_sum, or an example with scripted clients) on a
 // traced loop and draws what the loop and the coroutines did; loopkit trace
-// alone lists the scenarios. join is a line client, the job of nc or
-// telnet. room shows a workshop's progress on one screen: each student's
+// alone lists the scenarios. watch shows a scenario, or a live echo or
+// chat, in a browser as the loop runs (package watch). join is a line
+// client, the job of nc or telnet. room shows a workshop's progress on one screen: each student's
 // make progress SEND=HOST:PORT reports to it.
 //
 // Where not to add things: this command only parses flags, starts the
@@ -43,6 +45,7 @@ var commands = []struct {
 	{"run", "PROGRAM [flags]", "run echo, chat or fetch (loopkit run PROGRAM -h for its flags)", runCommand},
 	{"compare", "[flags]", "measure every style on every backend (loopkit compare -h)", compareCommand},
 	{"trace", "[SCENARIO] [flags]", "draw a run as a sequence diagram (loopkit trace lists the scenarios)", traceCommand},
+	{"watch", "SCENARIO [flags]", "the loop live in a browser: step a scenario, or watch a --live server", watchCommand},
 	{"join", "HOST:PORT", "send the lines you type to a server, print what it sends (Ctrl-D leaves)", joinCommand},
 	{"room", "[flags]", "the room's progress on one screen, from make progress SEND= (loopkit room -h)", roomCommand},
 }

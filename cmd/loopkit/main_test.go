@@ -34,7 +34,7 @@ func TestBadArgumentsListTheChoices(t *testing.T) {
 	}{
 		{nil, "usage:"},
 		{nil, "loopkit trace [SCENARIO] [flags]"},
-		{[]string{"serve"}, `unknown command "serve" (choose one of: run, compare, trace, join, room)`},
+		{[]string{"serve"}, `unknown command "serve" (choose one of: run, compare, trace, watch, join, room)`},
 		{[]string{"run"}, "which program? (choose one of: echo, chat, fetch)"},
 		{[]string{"run", "ftp"}, `unknown program "ftp" (choose one of: echo, chat, fetch)`},
 		{[]string{"run", "echo", "--style", "threads"}, `unknown style "threads" (choose one of: goroutines, callbacks, protocol, coroutines)`},
