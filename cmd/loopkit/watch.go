@@ -201,6 +201,7 @@ func watchLive(ctx context.Context, w *watch.Watcher, opts watchOptions, stdout 
 	w.SetTitle(fmt.Sprintf("%s (%s style) on %s: join with loopkit join %s, or telnet", opts.program, opts.style, srv.Addr(), srv.Addr()))
 	fmt.Fprintf(stdout, "loopkit: %s listening on %s; join with loopkit join %s. Ctrl-C stops.\n", opts.program, srv.Addr(), srv.Addr())
 	<-ctx.Done()
+	w.Run() // a loop the page holds could not run the server's stop
 	return srv.Close()
 }
 
