@@ -105,13 +105,13 @@ func (c *ciRun) content() {
 // solutions. (staticcheck runs with make lint, over the whole module.)
 func (c *ciRun) vet() {
 	start := time.Now()
-	cmd := exec.CommandContext(c.ctx, "go", "vet", "./tutorials/...")
+	cmd := exec.CommandContext(c.ctx, "go", append([]string{"vet"}, c.tu.pkgs...)...)
 	cmd.Dir = c.tu.module
 	if out, err := cmd.CombinedOutput(); err != nil {
-		c.problem("go vet ./tutorials/...: %v\n%s", err, out)
+		c.problem("go vet %s: %v\n%s", strings.Join(c.tu.pkgs, " "), err, out)
 		return
 	}
-	c.logf("vet       go vet ./tutorials/... clean (%s)", since(start))
+	c.logf("vet       go vet %s clean (%s)", strings.Join(c.tu.pkgs, " "), since(start))
 }
 
 // buildTests compiles each step's test binary once, without the race
@@ -292,13 +292,13 @@ func (c *ciRun) expectHint(s manifest.Step, mu manifest.Mutant, want string, r *
 	return true
 }
 
-// solutions runs every test of the tutorials on the solutions, three
-// times, with the race detector: a flaky check shows up here, not in a
-// workshop.
+// solutions runs every test of the tutorials (of the steps named, if
+// any) on the solutions, three times, with the race detector: a flaky
+// check shows up here, not in a workshop.
 func (c *ciRun) solutions() {
 	start := time.Now()
 	r := goTestJSON(c.ctx, c.tu.module, []string{"LOOPKIT_IMPL=solution"},
-		"-race", "-count=3", "-timeout=10m", "./tutorials/...")
+		append([]string{"-race", "-count=3", "-timeout=10m"}, c.tu.pkgs...)...)
 	if r.build.Len() > 0 {
 		c.problem("solution: does not compile:\n%s", indent(r.build.String(), "    "))
 	}

@@ -52,6 +52,7 @@ type tutorial struct {
 	root   string // the tutorials directory
 	module string // the module root: every go command runs there
 	out    io.Writer
+	pkgs   []string // what ci vets and tests: ./tutorials/..., or the steps named
 }
 
 func run(args []string, out io.Writer) error {
@@ -66,7 +67,7 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tu := &tutorial{m: m, root: root, module: filepath.Dir(root), out: out}
+	tu := &tutorial{m: m, root: root, module: filepath.Dir(root), out: out, pkgs: []string{"./tutorials/..."}}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "ci":
@@ -136,16 +137,19 @@ func (tu *tutorial) step(name string) (manifest.Step, error) {
 // pkg returns the package path go commands use for a step: ./tutorials/03-select.
 func pkg(s manifest.Step) string { return "./tutorials/" + s.Dir }
 
-// only keeps the steps named by id, for whoever works on one step and
-// wants its proof without waiting for all the others'.
+// only keeps the steps named by id, and their packages, for whoever works
+// on one step and wants its proof without waiting for all the others', or
+// failing on a step someone else is halfway through.
 func (tu *tutorial) only(ids []string) error {
 	var kept []manifest.Step
+	tu.pkgs = nil
 	for _, id := range ids {
 		s, ok := tu.m.Step(id)
 		if !ok {
 			return fmt.Errorf("no step %q in steps.json", id)
 		}
 		kept = append(kept, s)
+		tu.pkgs = append(tu.pkgs, pkg(s))
 	}
 	tu.m.Steps = kept
 	return nil
