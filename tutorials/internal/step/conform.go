@@ -17,6 +17,12 @@ import (
 // refuses with the suite's own message if it fails. A poller that reports
 // fds that are not ready, or sleeps through its timeout, would otherwise
 // serve nothing, or hang, with no word of why.
+//
+// Discussion: the suites are testing.T code (looptest.TestPoller), which
+// runs only under go test; calling them in-process would take testing's
+// internals, and print where they print. A go test of the step's package
+// is the very run make check does, its message the one the student has
+// read there, and a pass costs nothing the second time (go test caches it).
 
 // conformBound is how long the suite may take, building its test binary
 // included (the first time, on a slow machine, that is most of it). The
