@@ -11,6 +11,7 @@ const $ = (id) => document.getElementById(id);
 let rows = [];        // the rows kept, oldest first
 let lanes = [];       // every lane seen, in the diagram's order
 let timer = null;     // the auto-stepping interval, at a speed below full
+let fresh = new Set(); // the rows of the last update that had any, marked
 let held = false;
 let ended = false;
 
@@ -69,6 +70,9 @@ function draw(u) {
   $("coalesced").textContent = u.coalesced;
   drawMode();
   drawFrame(u.frame);
+  if ((u.rows || []).length) {
+    fresh = new Set(u.rows.map((r) => r.seq));
+  }
   rows = rows.concat(u.rows || []).slice(-keepRows);
   lanes = u.frame.lanes || lanes;
   drawDiagram();
@@ -154,6 +158,8 @@ function drawDiagram() {
     ...shown.map((name) => th("lane", name)), th("", ""));
   const body = $("rows");
   body.replaceChildren(...rows.map((r) => drawRow(r, shown)));
+  const scroll = $("scroll");
+  scroll.scrollTop = scroll.scrollHeight;
 }
 
 function th(cls, text) {
@@ -169,7 +175,8 @@ function th(cls, text) {
 function drawRow(r, shown) {
   const tr = document.createElement("tr");
   tr.dataset.seq = r.seq;
-  if (r.iteration) tr.className = "poll";
+  tr.classList.toggle("poll", !!r.iteration);
+  tr.classList.toggle("new", fresh.has(r.seq));
   tr.append(cell("iter", r.iteration || ""), cell("at", r.at || ""));
   const from = shown.indexOf(r.from), to = shown.indexOf(r.to);
   const lo = Math.min(from, to), hi = Math.max(from, to);
