@@ -1,4 +1,5 @@
-# loopkit: the commands of the README. Everything here needs only Go;
+# loopkit: the commands of the README. Everything here needs only Go, but for
+# make browser, which installs Chromium with apt for the live view's test;
 # the tools it runs (staticcheck) are fetched at a pinned version by `go run`.
 
 GO          ?= go
@@ -6,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # The tests' time bounds are scaled by this on a slow machine (see looptest).
 export LOOPKIT_TIME_SCALE ?= 1
 
-.PHONY: all test lint vet fmt-check staticcheck bench compare homelands darwin-check prepare \
+.PHONY: all test lint vet fmt-check staticcheck bench compare homelands darwin-check prepare browser \
 	tutorials-check check hint reset progress doctor student-edition release
 
 all: lint test
@@ -14,6 +15,13 @@ all: lint test
 ## test: the whole suite, with the race detector.
 test:
 	LOOPKIT_IMPL=solution $(GO) test -race -count=1 -timeout 8m ./...
+
+## browser: install Debian's chromium if no Chromium is on PATH: the live view's
+## test (loopkit watch) drives one, and skips without it, except in CI (CI=true).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	command -v google-chrome >/dev/null || \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## lint: gofmt, go vet and staticcheck must all be silent.
 lint: fmt-check vet staticcheck darwin-check
