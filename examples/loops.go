@@ -41,7 +41,8 @@ type Run struct {
 }
 
 // Serving tells the harness that the program listens on addr, on loop l,
-// and how to stop it: stop, which the harness calls on l's goroutine
+// and how to stop it. (A listener on a path has the zero AddrPort for addr:
+// the harness then names it by Run.Addr, "unix:PATH".) stop, which the harness calls on l's goroutine
 // (l.CallSoonThreadSafe), must close the listener and every connection, so
 // that nothing is left for l to wait for and l.Run returns. hub, if not
 // nil, is the hub of the program's coroutines. Serving hands l and hub to
@@ -49,6 +50,9 @@ type Run struct {
 func (r *Run) Serving(l *loop.Loop, hub *coroutines.Hub, addr netip.AddrPort, stop func()) {
 	r.hooks.Made(l, hub)
 	r.loop, r.addr, r.onStop = l, addr.String(), stop
+	if !addr.IsValid() {
+		r.addr = r.Addr // a Unix-domain socket: its path is its name
+	}
 	close(r.served)
 }
 

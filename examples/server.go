@@ -8,8 +8,9 @@ import (
 
 // Config says where and how a server runs.
 type Config struct {
-	// Addr is the address to listen on, such as "127.0.0.1:8001";
-	// port 0 picks a free port (Server.Addr tells which).
+	// Addr is the address to listen on, such as "127.0.0.1:8001" (port 0
+	// picks a free port, Server.Addr tells which), or a Unix-domain
+	// socket's path, such as "unix:/tmp/chat.sock".
 	Addr string
 	// Backend is the poller of the loops: one of loop.Backends(), or ""
 	// for the default (LOOPKIT_BACKEND, else the best of the OS). The
@@ -30,7 +31,8 @@ type Config struct {
 
 // A Server is a running example server, in any style.
 type Server interface {
-	// Addr returns the address the server listens on, as "host:port".
+	// Addr returns the address the server listens on, as "host:port" or
+	// "unix:PATH": as the front ends' Dial and loopkit join take it.
 	Addr() string
 	// Close stops the server: it stops listening, closes every
 	// connection, and waits until the server's goroutines (and loops)

@@ -7,6 +7,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/loopkit/loopkit/internal/sock"
 )
 
 // A StreamServer is the server of the goroutines style: an accept loop that
@@ -41,11 +43,18 @@ const acceptRetry = 5 * time.Millisecond
 // counting the others.
 const reportEvery = time.Second
 
-// ServeStream listens on addr and calls handle in a goroutine of its own for
-// each connection. When handle returns, the connection is closed. Errors of
+// ServeStream listens on addr (TCP's "host:port", or a Unix-domain socket's
+// "unix:PATH") and calls handle in a goroutine of its own for each
+// connection. When handle returns, the connection is closed. Errors of
 // Accept other than Close's go to onError (nil: standard error).
 func ServeStream(addr string, onError func(error), handle func(net.Conn)) (*StreamServer, error) {
-	l, err := net.Listen("tcp", addr)
+	network, address := "tcp", addr
+	if path, ok := sock.UnixPath(addr); ok {
+		// Go's net removes the socket file at Close, but, unlike the
+		// kit's listeners, does not remove a stale one at Listen.
+		network, address = "unix", path
+	}
+	l, err := net.Listen(network, address)
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +64,14 @@ func ServeStream(addr string, onError func(error), handle func(net.Conn)) (*Stre
 	return s, nil
 }
 
-// Addr returns the address the server listens on.
-func (s *StreamServer) Addr() string { return s.listener.Addr().String() }
+// Addr returns the address the server listens on: "host:port", or
+// "unix:PATH".
+func (s *StreamServer) Addr() string {
+	if a, ok := s.listener.Addr().(*net.UnixAddr); ok {
+		return "unix:" + a.Name
+	}
+	return s.listener.Addr().String()
+}
 
 // Close stops accepting, closes every connection (each handler then sees an
 // error from its next Read or Write and returns), and waits for the

@@ -149,7 +149,7 @@ func (u *callbacksUser) handle(line string) {
 	}
 	name, reply, ok := chatroom.CheckName(line, u.chat.limits.MaxName)
 	if ok {
-		err := u.chat.room.Join(name, u.conn.RemoteAddr().Addr().String(), u)
+		err := u.chat.room.Join(name, from(u.conn.RemoteAddr()), u)
 		switch {
 		case err == nil:
 			u.name = name
@@ -311,5 +311,5 @@ func (u *callbacksUser) onClose(err error) {
 		u.chat.room.Leave(u.name, u)
 	}
 	delete(u.chat.conns, u.conn)
-	u.chat.reporter.Report(u.chat.loop.Now(), u.conn.RemoteAddr().String(), err)
+	u.chat.reporter.Report(u.chat.loop.Now(), who(u.conn.RemoteAddr()), err)
 }

@@ -101,7 +101,7 @@ func (c *coroutinesChat) handle(ctx context.Context, conn *coroutines.Conn) erro
 // NameTimeout, and joins the user under it. A full room or no name in time
 // leave u.name "": the user is told, and the connection closed.
 func (c *coroutinesChat) readName(ctx context.Context, lines *chatroom.LineBuffer, u *coroutinesUser) error {
-	ip := u.conn.RemoteAddr().Addr().String()
+	ip := from(u.conn.RemoteAddr())
 	sock := u.conn.Bind(ctx)
 	u.conn.SetDeadline(time.Now().Add(c.limits.NameTimeout))
 	for {
@@ -145,7 +145,7 @@ func (c *coroutinesChat) sayLast(sock net.Conn, words string, err error) error {
 // (the handler was killed).
 func (c *coroutinesChat) report(ctx context.Context, u *coroutinesUser, err error) {
 	if ctx.Err() == nil {
-		c.reporter.Report(time.Now(), u.conn.RemoteAddr().String(), err)
+		c.reporter.Report(time.Now(), who(u.conn.RemoteAddr()), err)
 	}
 }
 

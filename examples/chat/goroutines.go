@@ -73,7 +73,7 @@ func (c *goroutinesChat) handle(conn net.Conn) {
 // NameTimeout, and joins the user under it. A full room or no name in time
 // leave u.name "": the user is told, and the connection closed.
 func (c *goroutinesChat) readName(lines *chatroom.LineBuffer, u *goroutinesUser) error {
-	ip := u.conn.RemoteAddr().(*net.TCPAddr).IP.String()
+	ip := from(netPeer(u.conn.RemoteAddr()))
 	u.conn.SetDeadline(time.Now().Add(c.limits.NameTimeout))
 	for {
 		if _, err := io.WriteString(u.conn, chatroom.Prompt); err != nil {
@@ -120,7 +120,7 @@ func (c *goroutinesChat) sayLast(u *goroutinesUser, words string, err error) err
 func (c *goroutinesChat) report(u *goroutinesUser, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.reporter.Report(time.Now(), u.conn.RemoteAddr().String(), err)
+	c.reporter.Report(time.Now(), who(netPeer(u.conn.RemoteAddr())), err)
 }
 
 // read is the user's reader: it broadcasts each line the user sends, and

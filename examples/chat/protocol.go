@@ -153,7 +153,7 @@ func (u *protocolUser) handle(line string) {
 	}
 	name, reply, ok := chatroom.CheckName(line, u.chat.limits.MaxName)
 	if ok {
-		err := u.chat.room.Join(name, u.transport.RemoteAddr().Addr().String(), u)
+		err := u.chat.room.Join(name, from(u.transport.RemoteAddr()), u)
 		switch {
 		case err == nil:
 			u.name = name
@@ -203,7 +203,7 @@ func (u *protocolUser) ConnectionLost(err error) {
 		u.stall.Cancel()
 	}
 	u.leave()
-	u.chat.reporter.Report(u.chat.loop.Now(), u.transport.RemoteAddr().String(), err)
+	u.chat.reporter.Report(u.chat.loop.Now(), who(u.transport.RemoteAddr()), err)
 }
 
 func (u *protocolUser) leave() {
