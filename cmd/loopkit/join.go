@@ -7,12 +7,15 @@ import (
 	"net"
 	"os"
 	"time"
+
+	"github.com/loopkit/loopkit/internal/sock"
 )
 
 // joinCommand is loopkit join: a line client, the job of nc or telnet, so
 // that a workshop room needs neither:
 //
 //	loopkit join HOST:PORT        (go run ./cmd/loopkit join 127.0.0.1:7008)
+//	loopkit join unix:PATH        (a server on a path: loopkit run chat --addr unix:/tmp/chat.sock)
 //
 // What you type is sent when you press Enter: the terminal hands over a
 // line at a time. What the server sends is printed as it arrives. Ctrl-D
@@ -25,7 +28,7 @@ import (
 // the kit, so that a bug of the kit cannot hide behind the same bug in its
 // client.
 func joinCommand(args []string, stdout, stderr io.Writer) int {
-	const usage = "usage: loopkit join HOST:PORT  (for example: loopkit join 127.0.0.1:7008)\n"
+	const usage = "usage: loopkit join HOST:PORT | unix:PATH  (for example: loopkit join 127.0.0.1:7008)\n"
 	switch {
 	case len(args) == 1 && isHelp(args[0]):
 		fmt.Fprint(stdout, usage)
@@ -54,11 +57,16 @@ func isHelp(arg string) bool {
 // kernel retries.
 const dialTimeout = 5 * time.Second
 
-// join sends in to the server at addr, and prints to out what the server
-// sends, until the server closes the connection. At the end of in, it
-// half-closes the connection and keeps printing.
+// join sends in to the server at addr ("host:port", or "unix:PATH" for a
+// Unix-domain socket, as the kit's Dial takes it), and prints to out what
+// the server sends, until the server closes the connection. At the end of
+// in, it half-closes the connection and keeps printing.
 func join(addr string, in io.Reader, out io.Writer) error {
-	conn, err := net.DialTimeout("tcp", addr, dialTimeout)
+	network, address := "tcp", addr
+	if path, ok := sock.UnixPath(addr); ok {
+		network, address = "unix", path
+	}
+	conn, err := net.DialTimeout(network, address, dialTimeout)
 	if err != nil {
 		var op *net.OpError
 		if errors.As(err, &op) {
@@ -67,16 +75,23 @@ func join(addr string, in io.Reader, out io.Writer) error {
 		return fmt.Errorf("cannot connect to %s: %w\n  is the server running there? (a tutorial step: go run ./tutorials/NN-name, in another terminal)", addr, err)
 	}
 	defer conn.Close()
-	go send(conn.(*net.TCPConn), in)
+	go send(conn.(halfCloser), in)
 	if _, err := io.Copy(out, conn); err != nil {
 		return fmt.Errorf("reading from %s: %w", addr, err)
 	}
 	return nil
 }
 
+// A halfCloser is a connection that can end what it sends and still
+// receive: *net.TCPConn and *net.UnixConn.
+type halfCloser interface {
+	io.Writer
+	CloseWrite() error
+}
+
 // send copies in to the server, then half-closes the connection: the
 // server reads end of file, as when a user leaves, and may still answer.
-func send(conn *net.TCPConn, in io.Reader) {
+func send(conn halfCloser, in io.Reader) {
 	io.Copy(conn, in)
 	conn.CloseWrite()
 }

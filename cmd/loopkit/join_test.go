@@ -101,3 +101,33 @@ func TestJoinWantsOneAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestJoinReachesAServerOnAPath joins a server on a Unix-domain socket,
+// named as the kit names it ("unix:PATH"): what is typed comes back, and
+// Ctrl-D half-closes the connection, as over TCP.
+func TestJoinReachesAServerOnAPath(t *testing.T) {
+	testutil.CheckFDs(t)
+	path := testutil.SocketPath(t, "join.sock")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	testutil.Go(t, func() error { // an echo server for one connection
+		c, err := ln.Accept()
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		c.SetDeadline(testutil.Deadline())
+		_, err = io.Copy(c, c)
+		return err
+	})
+	var out bytes.Buffer
+	if err := join("unix:"+path, strings.NewReader("hello\n"), &out); err != nil {
+		t.Errorf("join(unix:%s): %v", path, err)
+	}
+	if diff := cmp.Diff("hello\n", out.String()); diff != "" {
+		t.Errorf("join printed (-want +got):\n%s", diff)
+	}
+}
