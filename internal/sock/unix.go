@@ -113,7 +113,7 @@ func removeStale(path string) error {
 	case errors.Is(err, unix.ENOENT):
 		return nil // removed meanwhile
 	case err == nil, errors.Is(err, unix.EAGAIN), errors.Is(err, unix.EINPROGRESS):
-		return fmt.Errorf("address already in use: a server listens on %s", path)
+		return errors.New("address already in use: a server answers on this path (stop it, or choose another)")
 	}
 	return os.NewSyscallError("connect", err)
 }

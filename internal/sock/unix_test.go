@@ -101,7 +101,7 @@ func TestListenUnixLeavesWhatIsNotStale(t *testing.T) {
 			}
 		}, "exists and is a directory, not a socket: not removed"},
 		{"a live server's socket", func(t *testing.T, path string) { listenUnix(t, path) },
-			"address already in use: a server listens on"},
+			"address already in use: a server answers on this path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
