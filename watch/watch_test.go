@@ -2,6 +2,7 @@ package watch
 
 import (
 	"os"
+	"time"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -73,5 +74,135 @@ func TestPageStepsALoop(t *testing.T) {
 	w.Run()
 	if err := <-ran; err != nil {
 		t.Fatalf("Run: %v", err)
+	}
+}
+
+// TestSlowPageNeverHoldsTheLoop opens a page that reads nothing while the
+// loop runs thousands of iterations: the loop finishes all the same, and
+// when the page reads at last it gets the latest frame, the last
+// historyRows rows, and the counts of what it missed.
+func TestSlowPageNeverHoldsTheLoop(t *testing.T) {
+	w := listen(t)
+	l, err := loop.New(loop.WithObserver(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w.Attach(l)
+	p := w.openPage() // a page that reads nothing until the loop is done
+	defer w.closePage(p)
+	const iterations = 3000
+	n := 0
+	var again func()
+	again = func() {
+		if n++; n < iterations {
+			l.CallSoon(again)
+		}
+	}
+	l.CallSoon(again)
+	ran := make(chan error, 1)
+	go func() { ran <- l.Run() }()
+	select {
+	case err := <-ran:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(bound(t)):
+		t.Fatalf("the loop did not finish %d iterations in %v with a page that reads nothing", iterations, bound(t))
+	}
+
+	u := w.next(p)
+	// Each iteration draws three rows (poll, ready, callback); the first
+	// frame is shown before anything is recorded, and the last
+	// iteration's rows wait for an iteration that never starts.
+	sent := 3 * (iterations - 1)
+	if len(u.Rows) != historyRows || u.Dropped != uint64(sent-historyRows) {
+		t.Errorf("the page got %d rows and was told %d dropped, want %d and %d", len(u.Rows), u.Dropped, historyRows, sent-historyRows)
+	}
+	if u.Frame.Iteration != iterations || u.Coalesced != iterations-1 {
+		t.Errorf("the page got the frame of iteration %d, %d coalesced; want %d and %d", u.Frame.Iteration, u.Coalesced, iterations, iterations-1)
+	}
+	if last := u.Rows[len(u.Rows)-1].Seq; last != uint64(sent) {
+		t.Errorf("the last row the page got is row %d, want %d", last, sent)
+	}
+}
+
+// TestNothingIsRecordedWithoutAPage runs a loop watched by no page: the
+// page that opens afterwards starts from the iteration it sees first.
+func TestNothingIsRecordedWithoutAPage(t *testing.T) {
+	w := listen(t)
+	l, err := loop.New(loop.WithObserver(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w.Attach(l)
+	for range 5 {
+		l.CallSoon(func() {})
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w.rec != nil || w.frames != 0 || w.rows.last != 0 {
+		t.Fatalf("with no page open: recorder %v, %d frames, %d rows; want none", w.rec, w.frames, w.rows.last)
+	}
+	p := w.openPage()
+	defer w.closePage(p)
+	for range 2 {
+		l.CallSoon(func() {})
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := w.next(p)
+	var texts []string
+	for _, r := range u.Rows {
+		texts = append(texts, r.Iteration+" "+r.Text)
+	}
+	want := []string{"#6 poll(0s) watching nothing", " ready: nothing", " soon: watch.TestNothingIsRecordedWithoutAPage.func2"}
+	if diff := cmp.Diff(want, texts); diff != "" {
+		t.Errorf("rows once a page opened (-want +got):\n%s", diff)
+	}
+	if u.Frame.Iteration != 7 {
+		t.Errorf("frame of iteration %d, want 7", u.Frame.Iteration)
+	}
+}
+
+// TestCloseLetsAHeldLoopGo holds a loop with no page open, as loopkit
+// watch does before the first page comes, and closes the watcher: the loop
+// runs on, and stays free of it.
+func TestCloseLetsAHeldLoopGo(t *testing.T) {
+	w, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Pause()
+	l, err := loop.New(loop.WithObserver(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w.Attach(l)
+	l.CallSoon(func() {})
+	ran := make(chan error, 1)
+	go func() { ran <- l.RunOnce() }()
+	select {
+	case err := <-ran:
+		t.Fatalf("a held loop ran an iteration (%v)", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-ran:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(bound(t)):
+		t.Fatalf("the loop was still held %v after Close", bound(t))
+	}
+	if err := w.Close(); err != nil {
+		t.Errorf("a second Close: %v", err)
 	}
 }
