@@ -2,8 +2,8 @@ package watch
 
 import (
 	"os"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/loopkit/loopkit/loop"
