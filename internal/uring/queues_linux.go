@@ -18,13 +18,13 @@ import (
 func (r *Ring) NextSQE() *SQE {
 	// Acquire: the kernel has finished reading every entry before head,
 	// so those slots may be written again.
-	head := atomic.LoadUint32(r.sq.head)
-	if r.sq.next-head == uint32(len(r.sq.entries)) {
+	head := atomic.LoadUint32(r.sq.Head)
+	if r.sqNext-head == uint32(len(r.sq.Entries)) {
 		return nil
 	}
-	sqe := &r.sq.entries[r.sq.next&r.sq.mask]
+	sqe := &r.sq.Entries[r.sqNext&r.sq.Mask]
 	*sqe = SQE{}
-	r.sq.next++
+	r.sqNext++
 	return sqe
 }
 
@@ -39,9 +39,15 @@ func (r *Ring) NextSQE() *SQE {
 func (r *Ring) Enter(wait time.Duration) error {
 	// Release: every entry before the new tail is written in full before
 	// the kernel can see the tail move.
-	atomic.StoreUint32(r.sq.tail, r.sq.next)
-	toSubmit := r.sq.next - atomic.LoadUint32(r.sq.head)
+	atomic.StoreUint32(r.sq.Tail, r.sqNext)
+	return r.SubmitAndWait(r.sqNext-atomic.LoadUint32(r.sq.Head), wait)
+}
 
+// SubmitAndWait is io_uring_enter itself: it asks the kernel to take
+// toSubmit entries, the ones published before the submission queue's tail
+// and not yet taken, and waits for completions as Enter does (wait < 0
+// until one, > 0 at most that long, 0 not at all). The result is Enter's.
+func (r *Ring) SubmitAndWait(toSubmit uint32, wait time.Duration) error {
 	flags, minComplete := uintptr(enterGetEvents), uintptr(0)
 	var arg *getEventsArg
 	var argSize uintptr
@@ -70,15 +76,15 @@ func (r *Ring) Enter(wait time.Duration) error {
 // Completion returns the oldest completion not yet read, and false if there
 // is none. Reading it frees its slot for the kernel.
 func (r *Ring) Completion() (CQE, bool) {
-	head := atomic.LoadUint32(r.cq.head)
+	head := atomic.LoadUint32(r.cq.Head)
 	// Acquire: the kernel wrote every entry before tail in full before
 	// it moved tail.
-	if head == atomic.LoadUint32(r.cq.tail) {
+	if head == atomic.LoadUint32(r.cq.Tail) {
 		return CQE{}, false
 	}
-	cqe := r.cq.entries[head&r.cq.mask]
+	cqe := r.cq.Entries[head&r.cq.Mask]
 	// Release: the entry is copied out before the kernel may reuse its
 	// slot.
-	atomic.StoreUint32(r.cq.head, head+1)
+	atomic.StoreUint32(r.cq.Head, head+1)
 	return cqe, true
 }

@@ -23,8 +23,9 @@ import (
 type Ring struct {
 	fd int // the ring, for io_uring_enter and mmap
 
-	sq submissionQueue
-	cq completionQueue
+	sq     SubmissionQueue
+	sqNext uint32 // the tail once the entries NextSQE handed out are published
+	cq     CompletionQueue
 
 	// the timeout Enter hands the kernel, by address: kept here, in memory
 	// Go's collector never moves, rather than on a goroutine's stack, which
@@ -38,23 +39,23 @@ type Ring struct {
 	sqRing, cqRing, sqeArea []byte
 }
 
-// submissionQueue is the ring of requests: this side writes entries and
-// the tail, the kernel moves the head.
-type submissionQueue struct {
-	head    *uint32 // written by the kernel: entries before it are taken
-	tail    *uint32 // written here: entries before it are published
-	mask    uint32  // len(entries) - 1
-	entries []SQE   // the mapped array of requests
-	next    uint32  // the tail once the entries NextSQE handed out are published
+// A SubmissionQueue is the ring of requests, as mapped: this side writes
+// entries and Tail, the kernel moves Head. Queues hands it out for a
+// program that writes its own submit half (tutorial step 16).
+type SubmissionQueue struct {
+	Head    *uint32 // written by the kernel: entries before it are taken
+	Tail    *uint32 // written by this side: entries before it are published
+	Mask    uint32  // len(Entries) - 1: index = counter & Mask
+	Entries []SQE
 }
 
-// completionQueue is the ring of completions: the kernel writes entries and
-// the tail, this side moves the head.
-type completionQueue struct {
-	head    *uint32 // written here: entries before it have been read
-	tail    *uint32 // written by the kernel: entries before it are complete
-	mask    uint32
-	entries []CQE
+// A CompletionQueue is the ring of completions, as mapped: the kernel
+// writes entries and Tail, this side moves Head.
+type CompletionQueue struct {
+	Head    *uint32 // written by this side: entries before it have been read
+	Tail    *uint32 // written by the kernel: entries before it are complete
+	Mask    uint32
+	Entries []CQE
 }
 
 // New sets up a ring with room for sqEntries requests waiting to be
@@ -79,6 +80,12 @@ func New(sqEntries, cqEntries uint32) (*Ring, error) {
 	}
 	return r, nil
 }
+
+// Queues returns the two queues as mapped, for a program that writes its
+// own NextSQE, Enter and Completion over SubmitAndWait (tutorial step 16).
+// A ring is driven either by those or by its own methods, never both: each
+// side keeps its own count of what it handed out.
+func (r *Ring) Queues() (SubmissionQueue, CompletionQueue) { return r.sq, r.cq }
 
 // Close unmaps the queues and closes the ring's fd. The kernel then
 // cancels every request still in flight; buffers handed to them are free
@@ -114,22 +121,22 @@ func (r *Ring) mapQueues(p *params) error {
 	if r.sqeArea, err = mmap(r.fd, offSQEs, int(p.sqEntries)*int(unsafe.Sizeof(SQE{}))); err != nil {
 		return err
 	}
-	r.sq = submissionQueue{
-		head:    word(r.sqRing, p.sqOff.head),
-		tail:    word(r.sqRing, p.sqOff.tail),
-		mask:    *word(r.sqRing, p.sqOff.ringMask),
-		entries: unsafe.Slice((*SQE)(unsafe.Pointer(&r.sqeArea[0])), p.sqEntries),
+	r.sq = SubmissionQueue{
+		Head:    word(r.sqRing, p.sqOff.head),
+		Tail:    word(r.sqRing, p.sqOff.tail),
+		Mask:    *word(r.sqRing, p.sqOff.ringMask),
+		Entries: unsafe.Slice((*SQE)(unsafe.Pointer(&r.sqeArea[0])), p.sqEntries),
 	}
-	r.sq.next = *r.sq.tail
+	r.sqNext = *r.sq.Tail
 	array := unsafe.Slice(word(r.sqRing, p.sqOff.array), p.sqEntries)
 	for i := range array {
 		array[i] = uint32(i)
 	}
-	r.cq = completionQueue{
-		head:    word(r.cqRing, p.cqOff.head),
-		tail:    word(r.cqRing, p.cqOff.tail),
-		mask:    *word(r.cqRing, p.cqOff.ringMask),
-		entries: unsafe.Slice((*CQE)(unsafe.Pointer(&r.cqRing[p.cqOff.cqes])), p.cqEntries),
+	r.cq = CompletionQueue{
+		Head:    word(r.cqRing, p.cqOff.head),
+		Tail:    word(r.cqRing, p.cqOff.tail),
+		Mask:    *word(r.cqRing, p.cqOff.ringMask),
+		Entries: unsafe.Slice((*CQE)(unsafe.Pointer(&r.cqRing[p.cqOff.cqes])), p.cqEntries),
 	}
 	return nil
 }

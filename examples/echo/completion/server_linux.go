@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"runtime"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -19,6 +21,7 @@ import (
 type Server struct {
 	// set by Start
 	ring     *uring.Ring
+	queues   Queues // the ring's submit and reap half
 	listener int
 	addr     netip.AddrPort
 	wake     int // an eventfd: Close writes to it, a read request on the ring completes
@@ -50,9 +53,24 @@ const (
 	completionSize = 8192
 )
 
+// Queues are the submit and reap half of a ring: what the server uses of
+// a uring.Ring besides setting it up and closing it.
+type Queues interface {
+	NextSQE() *uring.SQE
+	Enter(wait time.Duration) error
+	Completion() (uring.CQE, bool)
+}
+
 // Start listens on addr and serves in a goroutine of its own until Close.
 // onError receives what no client can be told (nil: standard error).
 func Start(addr string, onError func(error)) (*Server, error) {
+	return StartWith(addr, onError, func(r *uring.Ring) Queues { return r })
+}
+
+// StartWith is Start with the submit and reap half of the ring written
+// elsewhere, over the ring's Queues and SubmitAndWait: tutorial step 16
+// runs the server on the student's.
+func StartWith(addr string, onError func(error), queues func(*uring.Ring) Queues) (*Server, error) {
 	if onError == nil {
 		onError = func(err error) { fmt.Fprintf(os.Stderr, "completion echo: %v\n", err) }
 	}
@@ -60,7 +78,7 @@ func Start(addr string, onError func(error)) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{ring: ring, onError: onError, ended: make(chan error, 1), conns: make(map[int]*conn)}
+	s := &Server{ring: ring, queues: queues(ring), onError: onError, ended: make(chan error, 1), conns: make(map[int]*conn)}
 	if s.listener, s.addr, err = sock.Listen(addr); err != nil {
 		ring.Close()
 		return nil, err
@@ -72,7 +90,14 @@ func Start(addr string, onError func(error)) (*Server, error) {
 	}
 	s.prepare(kindAccept, s.listener, func(sqe *uring.SQE) { uring.PrepAccept(sqe, s.listener, unix.SOCK_CLOEXEC, 0) })
 	s.prepare(kindWake, s.wake, func(sqe *uring.SQE) { uring.PrepRead(sqe, s.wake, s.wakeBuf[:], 0) })
-	go func() { s.ended <- s.serve() }()
+	go func() {
+		// The kernel runs the deferred part of a request (a recv woken by
+		// data) on the thread that submitted it. Locked to one thread,
+		// the server submits, waits and is woken there; left to move,
+		// each wake-up would first wake whichever thread submitted.
+		runtime.LockOSThread()
+		s.ended <- s.serve()
+	}()
 	return s, nil
 }
 
@@ -108,10 +133,10 @@ func (s *Server) serve() error {
 	defer s.release()
 	for !s.stopping || s.inFlight > 0 {
 		s.stats.Enters++
-		if err := s.ring.Enter(-1); err != nil {
+		if err := s.queues.Enter(-1); err != nil {
 			return err
 		}
-		for cqe, ok := s.ring.Completion(); ok; cqe, ok = s.ring.Completion() {
+		for cqe, ok := s.queues.Completion(); ok; cqe, ok = s.queues.Completion() {
 			s.stats.Completions++
 			s.complete(cqe)
 		}
@@ -140,11 +165,11 @@ const (
 
 // prepare writes one request for fd with fill, and counts it in flight.
 func (s *Server) prepare(kind, fd int, fill func(*uring.SQE)) {
-	sqe := s.ring.NextSQE()
+	sqe := s.queues.NextSQE()
 	for sqe == nil { // the submission ring is full: hand it over first
 		s.stats.Enters++
-		s.ring.Enter(0) // an error comes back from serve's next Enter
-		sqe = s.ring.NextSQE()
+		s.queues.Enter(0) // an error comes back from serve's next Enter
+		sqe = s.queues.NextSQE()
 	}
 	fill(sqe)
 	sqe.UserData = uint64(fd)<<8 | uint64(kind)
