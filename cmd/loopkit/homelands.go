@@ -27,6 +27,9 @@ type homelandsOptions struct {
 	size      int
 	chatUsers int
 	maxOther  float64
+	syscalls  bool   // count the server's system calls over each echo window
+	serve     string // instead of a run: serve this server (see serveOwn)
+	addr      string // where --serve listens
 }
 
 // homelandsCommand is loopkit compare --homelands: every kit style beside
@@ -40,6 +43,9 @@ func homelandsCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "loopkit compare --homelands: %v\n", err)
 		return 2
+	}
+	if opts.serve != "" {
+		return serveOwn(opts.addr, stdout, stderr)
 	}
 	began := time.Now()
 	r, err := runHomelands(opts, stderr)
@@ -72,11 +78,18 @@ func parseHomelands(args []string, stderr io.Writer) (homelandsOptions, error) {
 	fs.DurationVar(&opts.window, "window", time.Second, "measuring window of each echo run")
 	fs.IntVar(&opts.chatUsers, "chat-users", 50, "users of the chat load")
 	fs.Float64Var(&opts.maxOther, "max-other", 0.25, "CPUs other processes may use during a run before it is redone")
+	fs.BoolVar(&opts.syscalls, "syscalls", false, "count each echo server's system calls per round trip with perf stat "+
+		"(its tracepoint adds a little to every system call's cost, so the CPU figures of syscall-heavy servers rise)")
+	fs.StringVar(&opts.serve, "serve", "", "instead of a run: serve the run's completion echo (which loopkit run has not) until SIGTERM")
+	fs.StringVar(&opts.addr, "addr", addrArg, "the address --serve listens on")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
 	if fs.NArg() > 0 {
 		return opts, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if opts.serve != "" && opts.serve != "completion" {
+		return opts, fmt.Errorf("--serve: unknown server %q (the run serves only completion itself)", opts.serve)
 	}
 	if opts.rounds < 1 {
 		return opts, fmt.Errorf("--rounds must be at least 1")
@@ -188,14 +201,27 @@ func (h *homelandsRun) echoOnce(c contender, conns int) (run homelandEchoRun) {
 	}()
 	h.waitQuiet()
 	var open, shut serverReading
+	var counter *syscallCounter
+	var counted syscallCount
+	var countErr error
 	load := epollLoad{conns: conns, size: h.opts.size, warmup: h.opts.warmup, window: h.opts.window}
 	fig, err := load.run(srv.addr, func(opening bool) {
-		if opening {
+		switch {
+		case opening && h.opts.syscalls:
+			counter, countErr = countSyscalls(srv.cmd.Process.Pid)
 			open = readServer(srv)
-		} else {
+		case opening:
+			open = readServer(srv)
+		default:
 			shut = readServer(srv)
+			if counter != nil {
+				counted, countErr = counter.stop()
+			}
 		}
 	})
+	if err == nil {
+		err = countErr
+	}
 	if err != nil {
 		run.Error = err.Error()
 		return run
@@ -205,6 +231,9 @@ func (h *homelandsRun) echoOnce(c contender, conns int) (run homelandEchoRun) {
 	run.ServerCPU = cpu.Seconds() / elapsed.Seconds()
 	run.ServerCPUPerRTus = float64(cpu.Microseconds()) / float64(fig.RoundTrips)
 	run.OtherCPU = (shut.busy-open.busy-cpu).Seconds()/elapsed.Seconds() - fig.ClientCPU
+	if counted.span > 0 && fig.RoundTrips > 0 {
+		run.SyscallsPerRT = counted.perSecond() / (float64(fig.RoundTrips) / elapsed.Seconds())
+	}
 	if rss, err := srv.peakRSS(); err == nil {
 		run.PeakRSSMB = float64(rss) / (1 << 20)
 	}

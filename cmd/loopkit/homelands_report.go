@@ -42,14 +42,24 @@ func homelandTables(r *homelandsResults) []table {
 			"client CPU near 1 and client sleeps/rt near 0: the client never waited for the server, so it set the pace, and the rate is a lower bound for the server.",
 		header: []string{"server"},
 	}
+	counted := r.Settings.Syscalls
+	if counted {
+		cost.about += " syscalls/rt: the server's system calls per round trip, counted by perf stat (--syscalls)."
+	}
 	for _, n := range conns {
 		cost.header = append(cost.header, fmt.Sprintf("server µs/rt @%d", n), fmt.Sprintf("client CPU @%d", n), fmt.Sprintf("client sleeps/rt @%d", n))
+		if counted {
+			cost.header = append(cost.header, fmt.Sprintf("syscalls/rt @%d", n))
+		}
 	}
 	for _, s := range distinct(r.Echo, func(e homelandEchoRow) string { return e.Server }) {
 		row := []string{s}
 		for _, n := range conns {
 			e, _ := find(r.Echo, func(e homelandEchoRow) bool { return e.Server == s && e.Conns == n })
 			row = append(row, fmt.Sprintf("%.2f", e.ServerCPUPerRTus), fmt.Sprintf("%.2f", e.ClientCPU), fmt.Sprintf("%.3f", e.ClientSleeps))
+			if counted {
+				row = append(row, fmt.Sprintf("%.2f", e.SyscallsPerRT))
+			}
 		}
 		cost.rows = append(cost.rows, row)
 	}

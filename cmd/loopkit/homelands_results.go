@@ -32,6 +32,7 @@ type homelandsSettings struct {
 	MessageBytes int               `json:"echo_message_bytes"`
 	ChatUsers    int               `json:"chat_users"`
 	MaxOther     float64           `json:"max_other_cpus"`
+	Syscalls     bool              `json:"syscalls_counted"`
 	Pinned       bool              `json:"pinned"`
 	ServerCPU    int               `json:"server_cpu"`
 	ClientCPU    int               `json:"client_cpu"`
@@ -47,7 +48,7 @@ type homelandsSettings struct {
 func homelandsSettingsOf(o homelandsOptions, p placement) homelandsSettings {
 	return homelandsSettings{
 		Rounds: o.rounds, Warmup: o.warmup.String(), Window: o.window.String(), MessageBytes: o.size,
-		ChatUsers: o.chatUsers, MaxOther: o.maxOther, Pinned: p.pinned, ServerCPU: p.server, ClientCPU: p.client,
+		ChatUsers: o.chatUsers, MaxOther: o.maxOther, Syscalls: o.syscalls, Pinned: p.pinned, ServerCPU: p.server, ClientCPU: p.client,
 		GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(),
 		Date: time.Now().UTC().Format(time.RFC3339), Versions: versions(),
 	}
@@ -82,7 +83,8 @@ type homelandEchoRun struct {
 	epollFigures
 	ServerCPU        float64 `json:"server_cpus"`
 	ServerCPUPerRTus float64 `json:"server_cpu_per_rt_us"`
-	OtherCPU         float64 `json:"other_cpus"` // what other processes took meanwhile
+	SyscallsPerRT    float64 `json:"syscalls_per_rt,omitempty"` // with --syscalls
+	OtherCPU         float64 `json:"other_cpus"`                // what other processes took meanwhile
 	PeakRSSMB        float64 `json:"peak_rss_mb"`
 	Redone           int     `json:"redone"` // times it was run again because others took CPU
 	Noisy            bool    `json:"noisy"`  // others took CPU on the last try too
@@ -135,6 +137,7 @@ type homelandEchoRow struct {
 	P50us            float64 `json:"latency_p50_us"`
 	P99us            float64 `json:"latency_p99_us"`
 	ServerCPUPerRTus float64 `json:"server_cpu_per_rt_us"`
+	SyscallsPerRT    float64 `json:"syscalls_per_rt,omitempty"`
 	ServerCPU        float64 `json:"server_cpus"`
 	ClientCPU        float64 `json:"client_cpus"`
 	ClientSleeps     float64 `json:"client_sleeps_per_rt"`
@@ -212,6 +215,7 @@ func echoRowOf(all []homelandEchoRun, server string, conns int) homelandEchoRow 
 	row.P50us = medianOf(runs, func(e homelandEchoRun) float64 { return e.P50us })
 	row.P99us = medianOf(runs, func(e homelandEchoRun) float64 { return e.P99us })
 	row.ServerCPUPerRTus = medianOf(runs, func(e homelandEchoRun) float64 { return e.ServerCPUPerRTus })
+	row.SyscallsPerRT = medianOf(runs, func(e homelandEchoRun) float64 { return e.SyscallsPerRT })
 	row.ServerCPU = medianOf(runs, func(e homelandEchoRun) float64 { return e.ServerCPU })
 	row.ClientCPU = medianOf(runs, func(e homelandEchoRun) float64 { return e.ClientCPU })
 	row.ClientSleeps = medianOf(runs, func(e homelandEchoRun) float64 { return e.ClientSleeps })

@@ -4,13 +4,17 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"syscall"
 
 	"github.com/loopkit/loopkit/bench"
+	"github.com/loopkit/loopkit/examples/echo/completion"
+	"github.com/loopkit/loopkit/loop"
 )
 
 // A contender is one server of the homelands run: a style of the kit, run
@@ -49,6 +53,14 @@ func contenders(exe, dir string) []contender {
 		// gives compare's servers.
 		return contender{name: name, program: program, about: about, argv: argv, env: []string{childEnv + "=1", "GOMAXPROCS=1"}}
 	}
+	// The two servers on io_uring: the callbacks style on the uring
+	// poller (readiness), and the completion echo, which loopkit run does
+	// not have: this command serves it itself (--serve).
+	uringEnv := []string{childEnv + "=1", "GOMAXPROCS=1"}
+	onUring := contender{name: "callbacks-uring", program: "echo", about: "loopkit, callbacks on uring: readiness through io_uring",
+		argv: []string{exe, "run", "echo", "--style", "callbacks", "--addr", addrArg, "--backend", "uring"}, env: uringEnv, needs: []need{ioUring}}
+	completion := contender{name: "completion", program: "echo", about: "loopkit's completion echo: io_uring does recv and send",
+		argv: []string{exe, "compare", "--homelands", "--serve", "completion", "--addr", addrArg}, env: uringEnv, needs: []need{ioUring}}
 	file := func(name string) string { return filepath.Join(dir, "servers", name) }
 	echo := func(name, about string, needs []need, argv ...string) contender {
 		return contender{name: name, program: "echo", about: about, argv: argv, needs: needs}
@@ -59,6 +71,8 @@ func contenders(exe, dir string) []contender {
 		echo("c-epoll", "C, one thread on epoll: the floor", []need{compiled(file("c_epoll_echo"))}, file("c_epoll_echo"), addrArg),
 		echo("node", "Node net: home of callbacks", []need{node}, "node", file("node_echo.js"), addrArg),
 		kit("echo", "callbacks"),
+		onUring,
+		completion,
 		echo("asyncio", "asyncio Protocol: home of protocol", []need{python}, py, file("asyncio_echo.py"), addrArg),
 		echo("asyncio-uvloop", "the same on uvloop", []need{uvloop}, py, file("asyncio_echo.py"), addrArg, "--uvloop"),
 		kit("echo", "protocol"),
@@ -81,6 +95,29 @@ func contenderNames() []string {
 		}
 	}
 	return names
+}
+
+// serveOwn is --serve: it serves the completion echo on addr until SIGTERM
+// or SIGINT, and says where it listens as loopkit run does, so that the
+// rounds start and stop it like any other server.
+func serveOwn(addr string, stdout, stderr io.Writer) int {
+	// Catch the signals before saying where it listens: a SIGTERM sent
+	// right after that line must stop the server, not kill the process.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	srv, err := completion.Start(addr, func(err error) { fmt.Fprintf(stderr, "loopkit: %v\n", err) })
+	if err != nil {
+		fmt.Fprintf(stderr, "loopkit compare --homelands --serve completion: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "completion echo: listening on %s\n", srv.Addr())
+	<-stop
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "loopkit compare --homelands --serve completion: closing: %v\n", err)
+		return 1
+	}
+	return 0
 }
 
 // command returns the command that starts the server.
@@ -108,6 +145,11 @@ var (
 	gevent = need{"Python 3's gevent", "apt-get install python3-gevent", imports("gevent")}
 	uvloop = need{"Python 3's uvloop", "apt-get install python3-uvloop", imports("uvloop")}
 )
+
+// ioUring is the need of the servers on io_uring: the kernel must let this
+// process set up a ring, which loop.Backends tells by listing uring.
+var ioUring = need{"io_uring", "Linux 5.11 or later, sysctl kernel.io_uring_disabled=0, and no seccomp profile that refuses it",
+	func() bool { return slices.Contains(loop.Backends(), "uring") }}
 
 // compiled is the need of the C server: its binary, which unpackBench
 // builds if it can.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -202,8 +203,9 @@ func TestHomelandsFlagsNameTheChoices(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--only", "deno"}, `unknown server "deno" (choose among: go-net, c-epoll, node, callbacks, asyncio, asyncio-uvloop, protocol, gevent, coroutines, gevent-talk)`},
+		{[]string{"--only", "deno"}, `unknown server "deno" (choose among: go-net, c-epoll, node, callbacks, callbacks-uring, completion, asyncio, asyncio-uvloop, protocol, gevent, coroutines, gevent-talk)`},
 		{[]string{"--rounds", "0"}, "--rounds must be at least 1"},
+		{[]string{"--serve", "nginx"}, `--serve: unknown server "nginx" (the run serves only completion itself)`},
 		{[]string{"--conns", "0"}, `--conns: "0" is not a positive number`},
 	}
 	for _, tt := range tests {
@@ -307,5 +309,69 @@ func TestEveryHomelandsFileIsInBench(t *testing.T) {
 				t.Errorf("%s %s runs %s: not in package bench (%v)", c.program, c.name, name, err)
 			}
 		}
+	}
+}
+
+// TestHomelandRunMeasuresTheUringServers runs one echo run of each server
+// on io_uring, the completion echo served by this command itself
+// (--serve), with the system calls counted where perf can count them.
+func TestHomelandRunMeasuresTheUringServers(t *testing.T) {
+	if !ioUring.present() {
+		t.Skip("io_uring is refused here")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, perfErr := exec.LookPath("perf")
+	h := &homelandsRun{
+		opts: homelandsOptions{rounds: 1, size: 64, warmup: 100 * time.Millisecond, window: 300 * time.Millisecond,
+			maxOther: 100, syscalls: perfErr == nil},
+		place:    placement{},
+		progress: io.Discard,
+		results:  &homelandsResults{},
+	}
+	for _, c := range contenders(exe, t.TempDir()) {
+		if c.name != "callbacks-uring" && c.name != "completion" {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			e := h.echo(c, 10, 0)
+			if e.Error != "" || e.RoundTrips == 0 || e.ServerCPUPerRTus <= 0 {
+				t.Errorf("echo: got %+v, want no error, round trips and server CPU", e)
+			}
+			if h.opts.syscalls && e.SyscallsPerRT <= 0 {
+				t.Errorf("echo with --syscalls: %v system calls per round trip, want some", e.SyscallsPerRT)
+			}
+		})
+	}
+}
+
+// TestPerfStatOutputIsRead checks the reading of perf stat's CSV, and that
+// output without the two counts is an error that shows it.
+func TestPerfStatOutputIsRead(t *testing.T) {
+	tests := []struct {
+		name    string
+		out     string
+		want    syscallCount
+		wantErr bool
+	}{
+		{"counted", "srv-1,100000,,raw_syscalls:sys_enter,990000000,100.00,,\nsrv-2,23456,,raw_syscalls:sys_enter,1,100.00,,\n" +
+			"srv-1,1000000000,ns,duration_time,1000000000,100.00,,\nsrv-2,1000000000,ns,duration_time,1000000000,100.00,,\n",
+			syscallCount{calls: 123456, span: time.Second}, false},
+		{"a silent thread", "srv-1,<not counted>,,raw_syscalls:sys_enter,0,100.00,,\nsrv-1,500000000,ns,duration_time,500000000,100.00,,\n",
+			syscallCount{span: 500 * time.Millisecond}, false},
+		{"refused", "Error:\nAccess to performance monitoring and observability operations is limited.\n", syscallCount{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parsePerfStat(tt.out)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("parsePerfStat(%q) error = %v, want error: %v", tt.out, err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(syscallCount{})); !tt.wantErr && diff != "" {
+				t.Errorf("parsePerfStat (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
