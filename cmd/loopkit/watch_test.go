@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 	"github.com/loopkit/loopkit/trace"
 	"github.com/loopkit/loopkit/trace/scenarios"
@@ -25,17 +26,24 @@ import (
 
 // TestWatchInABrowser drives the live view in a real browser, Chromium,
 // through every scenario in every style: it presses Step through all the
-// iterations but the last runLeft, checking at each that the page shows
+// iterations but the last runLeft (a click, or PageDown as a presentation
+// remote sends it, in turns), checking at each that the page shows
 // what the run's recorder and loop held then (the iteration, the waiters
 // by name, the timers, the ready queue, the coroutines and what each waits
 // on), then presses Run, and checks that the diagram the page drew at the
-// end is the run's recorded trace.
+// end is the run's recorded trace. A scenario's first style runs the rest
+// at full speed (the watcher lets the loop go), the others at 10
+// iterations a second (the page steps it on a timer).
 func TestWatchInABrowser(t *testing.T) {
 	ctx := startBrowser(t)
 	for _, sc := range scenarios.All() {
-		for _, style := range sc.Styles {
+		for i, style := range sc.Styles {
+			speed := "0"
+			if i > 0 {
+				speed = "10"
+			}
 			t.Run(sc.Name+"/"+style, func(t *testing.T) {
-				stepThenRun(t, ctx, sc, style, iterations(t, sc, style)-runLeft)
+				stepThenRun(t, ctx, sc, style, iterations(t, sc, style)-runLeft, speed)
 			})
 		}
 	}
@@ -58,8 +66,9 @@ func iterations(t *testing.T, sc scenarios.Scenario, style string) int {
 
 // stepThenRun runs sc under a watcher whose page is open in a tab of ctx's
 // browser; it presses Step steps times, checking the page each time, then
-// Run, and checks the end.
-func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, style string, steps int) {
+// Run at speed (the value of the page's speed list: "0" for full), and
+// checks the end.
+func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, style string, steps int, speed string) {
 	w, err := watch.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +118,14 @@ func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, s
 		if got.Mode != "paused" {
 			t.Errorf("before iteration %d the page says the loop is %q, want paused", n, got.Mode)
 		}
-		click(t, ctx, "step")
+		if n%2 == 0 {
+			click(t, ctx, "step")
+		} else if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.PageDown)); err != nil {
+			t.Fatalf("pressing PageDown, a presentation remote's next: %v", err)
+		}
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("speed").value = "`+speed+`"`)); err != nil {
+		t.Fatalf("choosing speed %s: %v", speed, err)
 	}
 	click(t, ctx, "run")
 	res := <-ran

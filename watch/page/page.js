@@ -57,6 +57,19 @@ $("run").onclick = run;
 $("pause").onclick = pause;
 $("speed").onchange = () => { if (timer !== null || !held) run(); };
 
+// Keys, for a teacher at the projector with a presentation remote (which
+// sends PageDown and the arrows): the next page steps.
+document.addEventListener("keydown", (e) => {
+  if (e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+  switch (e.key) {
+    case "ArrowRight": case "ArrowDown": case "PageDown": case " ": step(); break;
+    case "r": run(); break;
+    case "p": pause(); break;
+    default: return;
+  }
+  e.preventDefault();
+});
+
 const events = new EventSource("events");
 events.onmessage = (msg) => draw(JSON.parse(msg.data));
 events.onerror = () => { $("mode").textContent = "disconnected"; $("mode").className = "mode"; };
