@@ -75,7 +75,7 @@ func (s *chatServer) Close() {
 	unix.Close(s.ln)
 	s.ln = -1
 	for _, c := range s.conns {
-		c.end(nil)
+		c.end(nil, false)
 	}
 }
 
@@ -109,10 +109,10 @@ func (c *chatConn) read() {
 	case sock.WouldBlock(err):
 		return
 	case err != nil:
-		c.end(err)
+		c.end(err, false)
 		return
 	case n == 0:
-		c.end(nil)
+		c.end(nil, false)
 		return
 	}
 	c.lines.Write(c.s.scratch[:n])
@@ -150,7 +150,7 @@ func (c *chatConn) write() {
 		case sock.WouldBlock(err):
 			return
 		case err != nil:
-			c.end(err)
+			c.end(err, false)
 			return
 		}
 		if c.sent += n; c.sent < len(c.queue[0]) {
@@ -160,7 +160,7 @@ func (c *chatConn) write() {
 	}
 	c.s.l.RemoveWriter(c.fd)
 	if c.closing {
-		c.end(nil)
+		c.end(nil, false)
 	}
 }
 
@@ -168,14 +168,13 @@ func (c *chatConn) write() {
 func (c *chatConn) Close() {
 	c.closing = true
 	if len(c.queue) == 0 {
-		c.end(nil)
+		c.end(nil, false)
 	}
 }
 
 // Abort closes the connection at once, with a reset.
 func (c *chatConn) Abort() {
-	c.queue = nil
-	c.end(errAborted)
+	c.end(errAborted, true)
 }
 
 // errAborted is what the chat is told of a connection it aborted itself.
@@ -185,22 +184,23 @@ var errAborted = errors.New("chat: connection aborted")
 func (c *chatConn) RemoteAddr() netip.AddrPort { return c.remote }
 
 // end removes the connection's waiters, closes its fd (with a reset if
-// messages were left unsent) and tells the chat, once. The chat is told
-// from the ready queue, not from here: end may run inside the chat's own
-// broadcast (a Send that fails drops a user), which must not see the room
-// change under it.
-func (c *chatConn) end(err error) {
+// asked, or if messages were left unsent) and tells the chat, once. The
+// chat is told from the ready queue, not from here: end may run inside
+// the chat's own broadcast (a Send that fails drops a user), which must
+// not see the room change under it.
+func (c *chatConn) end(err error, reset bool) {
 	if c.gone {
 		return
 	}
 	c.gone = true
 	c.s.l.RemoveReader(c.fd)
 	c.s.l.RemoveWriter(c.fd)
-	if len(c.queue) > 0 {
+	if reset || len(c.queue) > 0 {
 		sock.Abort(c.fd)
 	} else {
 		unix.Close(c.fd)
 	}
+	c.queue = nil
 	delete(c.s.conns, c.fd)
 	c.s.l.CallSoon(func() { c.s.chat.Closed(c, err) })
 }

@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -39,27 +42,7 @@ func TestSmoke(t *testing.T) {
 // loop and has two users talk: the prompt, the join, a message, a leave.
 func TestChatOnTheReferenceLoop(t *testing.T) {
 	steptest.CheckLeaks(t)
-	p, err := loop.NewPoller(loop.Backends()[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := steptest.NewServer(t, "")
-	l, err := impls["solution"](p, timers.Real{}, srv.Report)
-	if err != nil {
-		p.Close()
-		t.Fatal(err)
-	}
-	chat, err := listenChat(l, "127.0.0.1:0", chatroom.DefaultLimits, srv.Report)
-	if err != nil {
-		l.Close()
-		t.Fatal(err)
-	}
-	srv.Addr = chat.addr.String()
-	srv.OnStop(func() { l.CallSoonThreadSafe(chat.Close) }) // then Run returns: nothing left
-	srv.Go("the loop's Run", func() error {
-		defer l.Close()
-		return l.Run()
-	})
+	srv := serveChat(t, chatroom.DefaultLimits)
 	alice := join(t, srv.Addr, "alice")
 	alice.send(t, "anyone?")
 	alice.expect(t, chatroom.Message("alice", "anyone?")) // alice is in the room
@@ -71,6 +54,76 @@ func TestChatOnTheReferenceLoop(t *testing.T) {
 	bob.expect(t, chatroom.Left("alice"))
 	bob.conn.Close()
 	srv.Stop()
+}
+
+// TestChatDropsAUserWhoStopsReading: bob reads nothing while alice talks.
+// Once the kernel's buffers toward bob are full, alice's lines wait in
+// bob's queue (the writes return EAGAIN); at MaxQueued of them the room
+// drops bob, with a reset, and tells alice, who goes on.
+func TestChatDropsAUserWhoStopsReading(t *testing.T) {
+	steptest.CheckLeaks(t)
+	limits := chatroom.DefaultLimits
+	limits.MaxQueued = 200 // more than one read of alice's (64 KiB, 65 lines) queues for each user at once
+	srv := serveChat(t, limits)
+	alice := join(t, srv.Addr, "alice")
+	alice.send(t, "anyone?")
+	alice.expect(t, chatroom.Message("alice", "anyone?"))
+	bob := join(t, srv.Addr, "bob") // who reads nothing from now on
+	alice.expect(t, chatroom.Joined("bob", "127.0.0.1"))
+	left := make(chan error, 1)
+	go func() { left <- alice.readUntil(chatroom.Left("bob")) }() // alice reads her own lines meanwhile
+	line := strings.Repeat("x", 1000)
+	const most = 50000 // 50 MB: far more than loopback buffers toward one reader
+	var err error
+	for i := 0; i < most; i++ {
+		if i%100 == 0 && len(left) > 0 {
+			break
+		}
+		if _, err = alice.conn.Write([]byte(line + "\n")); err != nil {
+			t.Fatalf("alice's line %d: %v", i, err)
+		}
+	}
+	if err := <-left; err != nil {
+		t.Fatalf("alice, after %d lines bob did not read: %v", most, err)
+	}
+	var buf [64 << 10]byte
+	for err == nil {
+		_, err = bob.conn.Read(buf[:])
+	}
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("bob, dropped: his connection ended with %v, want a reset", err)
+	}
+	alice.send(t, "still here")
+	alice.expect(t, chatroom.Message("alice", "still here"))
+	srv.Stop()
+}
+
+// serveChat serves the chat of chat.go on the reference loop, on a free
+// port (the returned server's Addr), until the test ends.
+func serveChat(t *testing.T, limits chatroom.Limits) *steptest.Server {
+	t.Helper()
+	p, err := loop.NewPoller(loop.Backends()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := steptest.NewServer(t, "")
+	l, err := impls["solution"](p, timers.Real{}, srv.Report)
+	if err != nil {
+		p.Close()
+		t.Fatal(err)
+	}
+	chat, err := listenChat(l, "127.0.0.1:0", limits, srv.Report)
+	if err != nil {
+		l.Close()
+		t.Fatal(err)
+	}
+	srv.Addr = chat.addr.String()
+	srv.OnStop(func() { l.CallSoonThreadSafe(chat.Close) }) // then Run returns: nothing left
+	srv.Go("the loop's Run", func() error {
+		defer l.Close()
+		return l.Run()
+	})
+	return srv
 }
 
 // A user is a chat client of the test.
@@ -108,14 +161,21 @@ func (u *user) send(t *testing.T, line string) {
 // expect reads lines until want, failing if the connection ends first.
 func (u *user) expect(t *testing.T, want string) {
 	t.Helper()
+	if err := u.readUntil(want); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// readUntil reads lines until want; an error says what came before.
+func (u *user) readUntil(want string) error {
 	var got []string
 	for {
 		line, err := u.in.ReadString('\n')
 		if err != nil {
-			t.Fatalf("waiting for %q: got %q, then %v", want, got, err)
+			return fmt.Errorf("waiting for %q: got %d lines, the last %q, then %v", want, len(got), got[max(len(got)-3, 0):], err)
 		}
 		if line == want {
-			return
+			return nil
 		}
 		got = append(got, line)
 	}
