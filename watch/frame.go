@@ -113,8 +113,9 @@ func fdNames(fds []trace.FD) []string {
 
 // A rowRing keeps the last rows pushed, numbered from 1.
 type rowRing struct {
-	rows []row // a circle: row seq sits at (seq-1) % cap
-	last uint64
+	rows  []row // a circle: row seq sits at (seq-1) % cap
+	last  uint64
+	floor uint64 // rows up to this one are forgotten, not lost
 }
 
 func newRowRing(n int) rowRing { return rowRing{rows: make([]row, n)} }
@@ -127,9 +128,14 @@ func (g *rowRing) push(r trace.Row) {
 	}
 }
 
+// forget forgets every row pushed so far: they belong to a diagram that
+// has ended (a recording stopped), whose lanes the next one does not have.
+func (g *rowRing) forget() { g.floor = g.last }
+
 // after returns the rows after seq that the ring still holds, and how many
-// after seq it no longer holds.
+// after seq it no longer holds (forgotten rows are not counted).
 func (g *rowRing) after(seq uint64) (rows []row, lost uint64) {
+	seq = max(seq, g.floor)
 	first := uint64(1)
 	if n := uint64(len(g.rows)); g.last > n {
 		first = g.last - n + 1

@@ -35,9 +35,19 @@ func (w *Watcher) routes() http.Handler {
 	return mux
 }
 
+// buttonHeader must be on a button's POST. The page's script sets it; a
+// form on another site cannot, and a script on another site may only ask
+// the browser to, which asks this server first (CORS) and is not allowed:
+// so no web page but this one can pause the program.
+const buttonHeader = "X-Loopkit-Watch"
+
 // button returns the handler of a button of the page.
 func (w *Watcher) button(do func()) http.HandlerFunc {
-	return func(rw http.ResponseWriter, _ *http.Request) {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(buttonHeader) == "" {
+			http.Error(rw, "watch: a button's request comes from the page, with "+buttonHeader, http.StatusForbidden)
+			return
+		}
 		do()
 		rw.WriteHeader(http.StatusNoContent)
 	}

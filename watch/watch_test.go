@@ -1,6 +1,7 @@
 package watch
 
 import (
+	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -204,5 +205,77 @@ func TestCloseLetsAHeldLoopGo(t *testing.T) {
 	}
 	if err := w.Close(); err != nil {
 		t.Errorf("a second Close: %v", err)
+	}
+}
+
+// TestButtonsWantThePagesHeader presses Pause as the page does, and as a
+// form on another site would: only the first holds the loop.
+func TestButtonsWantThePagesHeader(t *testing.T) {
+	w := listen(t)
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	tests := []struct {
+		header     string
+		wantStatus int
+		wantHeld   bool
+	}{
+		{"", http.StatusForbidden, false},
+		{"1", http.StatusNoContent, true},
+	}
+	for _, tt := range tests {
+		req, err := http.NewRequest("POST", w.URL()+"pause", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.header != "" {
+			req.Header.Set(buttonHeader, tt.header)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		w.mu.Lock()
+		held := w.held
+		w.mu.Unlock()
+		if resp.StatusCode != tt.wantStatus || held != tt.wantHeld {
+			t.Errorf("POST /pause with %s=%q: status %d, held %v; want %d, %v", buttonHeader, tt.header, resp.StatusCode, held, tt.wantStatus, tt.wantHeld)
+		}
+	}
+}
+
+// TestAPageOpenedLaterStartsANewDiagram opens a page, closes it, lets the
+// loop run unwatched, and opens another: it gets none of the first
+// diagram's rows, and is told of none dropped.
+func TestAPageOpenedLaterStartsANewDiagram(t *testing.T) {
+	w := listen(t)
+	l, err := loop.New(loop.WithObserver(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	w.Attach(l)
+	runOnce := func() {
+		t.Helper()
+		l.CallSoon(func() {})
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := w.openPage()
+	runOnce()
+	runOnce()
+	if u := w.next(first); len(u.Rows) == 0 {
+		t.Fatal("the first page got no rows")
+	}
+	w.closePage(first)
+	runOnce() // unwatched: stops the recording
+	second := w.openPage()
+	defer w.closePage(second)
+	runOnce() // iteration 4 starts a new one
+	runOnce()
+	u := w.next(second)
+	if u.Dropped != 0 || len(u.Rows) != 3 || u.Rows[0].Iteration != "#4" {
+		t.Errorf("the second page got %d rows from %+v, %d dropped; want iteration 4's 3 rows, none dropped", len(u.Rows), u.Rows, u.Dropped)
 	}
 }

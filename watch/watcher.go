@@ -155,13 +155,17 @@ func (w *Watcher) IterationStarted(n uint64) {
 }
 
 // startRecording starts a new recording, and a new diagram, from the
-// iteration starting: the page that opened sees the loop from there.
+// iteration starting: the page that opened sees the loop from there, and
+// not the rows of an earlier page's diagram.
 func (w *Watcher) startRecording() {
 	w.rec = trace.NewRecorder()
 	if w.loop != nil {
 		w.rec.Attach(w.loop)
 	}
 	w.live = trace.NewLive()
+	w.mu.Lock()
+	w.rows.forget()
+	w.mu.Unlock()
 }
 
 // PollStarted records the poll.

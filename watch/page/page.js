@@ -15,8 +15,10 @@ let fresh = new Set(); // the rows of the last update that had any, marked
 let held = false;
 let ended = false;
 
+// post presses a button of the watcher (page.go: routes), with the header
+// that tells it the request comes from this page.
 function post(what) {
-  return fetch(what, { method: "POST" });
+  return fetch(what, { method: "POST", headers: { "X-Loopkit-Watch": "1" } });
 }
 
 // run lets the loop run: at full speed the watcher stops holding it; at a
