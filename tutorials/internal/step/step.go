@@ -146,8 +146,13 @@ func (r *Run) warnUnfinished(hole string, withReference bool) {
 
 // Main is a step's func main: it runs the step's run function on the
 // command line and standard output, and exits 1 with its error, if any.
+// -h, which printed the flags, is no error.
 func Main(run func(args []string, out io.Writer) error) {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	err := run(os.Args[1:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", filepath.Base(os.Args[0]), err)
 		os.Exit(1)
 	}
