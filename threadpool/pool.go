@@ -3,6 +3,7 @@ package threadpool
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 
 	"github.com/loopkit/loopkit/loop"
@@ -128,10 +129,27 @@ func (p *Pool) enqueue(w *Work) error {
 // pool or the loop. (libuv's threads wait on a condition variable for ever:
 // a thread is expensive to start.)
 func (p *Pool) work() {
-	for w := p.next(); w != nil; w = p.next() {
+	var w *Work
+	defer p.goexited(&w)
+	for w = p.next(); w != nil; w = p.next() {
 		w.run()
 		p.handBack(w)
 	}
+}
+
+// goexited is called as a worker ends. If it ends with *current not nil,
+// the work called runtime.Goexit (as t.FailNow does): run recovers a
+// panic, but nothing stops a Goexit from ending the goroutine. Rather than
+// leave done never called and the loop held for ever, the work is handed
+// back as having panicked, and a new worker takes this one's place.
+func (p *Pool) goexited(current **Work) {
+	w := *current
+	if w == nil {
+		return
+	}
+	w.panicked = &loop.PanicError{Value: "runtime.Goexit called by the work", Stack: debug.Stack(), Name: "threadpool work"}
+	p.handBack(w)
+	go p.work()
 }
 
 // next takes the oldest work off the queue, or, with the queue empty, counts

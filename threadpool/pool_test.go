@@ -3,6 +3,7 @@ package threadpool
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -221,5 +222,31 @@ func TestBadOptionsAreRefused(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("New error (-want +got):\n%s", diff)
 		}
+	}
+}
+
+// TestGoexitInWorkIsReported checks that a work that calls runtime.Goexit
+// (t.FailNow does) ends as a panicking one would: reported, done told, and
+// the works queued behind it still run on a new worker.
+func TestGoexitInWorkIsReported(t *testing.T) {
+	checkWorkersEnd(t)
+	l, log, p := newPool(t, loop.Backends()[0], WithWorkers(1))
+	var got []string
+	note := func(name string) func(error) {
+		return func(err error) { got = append(got, fmt.Sprintf("%s: %v", name, err)) }
+	}
+	if _, err := p.Submit(runtime.Goexit, note("goexit")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Submit(func() {}, note("after")); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Run(t, l, 10*time.Second)
+	want := []string{"goexit: " + ErrPanicked.Error() + ": runtime.Goexit called by the work", "after: <nil>"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dones (-want +got):\n%s", diff)
+	}
+	if errs := log.Take(); len(errs) != 1 || !strings.Contains(errs[0].Error(), "runtime.Goexit") {
+		t.Errorf("the loop reported %v, want one error naming runtime.Goexit", errs)
 	}
 }
