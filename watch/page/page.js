@@ -72,7 +72,11 @@ document.addEventListener("keydown", (e) => {
   e.preventDefault();
 });
 
+// The stream starts with what the watcher holds; a stream opened again
+// (the browser reconnects by itself to a loopkit watch started anew) starts
+// the diagram afresh.
 const events = new EventSource("events");
+events.onopen = () => { rows = []; fresh = new Set(); };
 events.onmessage = (msg) => draw(JSON.parse(msg.data));
 events.onerror = () => { $("mode").textContent = "disconnected"; $("mode").className = "mode"; };
 
