@@ -32,8 +32,9 @@
 // counts. Nothing is queued without a bound.
 //
 // With no page open (and the loop not paused), nothing is recorded: the
-// watched loop pays an atomic load per iteration and a nil check per
-// event. BenchmarkEchoIdleWatcher measures what that costs an echo server.
+// watched loop pays, per iteration, an atomic load, and per event a call
+// of the observer that finds nothing to record (a nil check).
+// BenchmarkEchoIdleWatcher measures what that costs an echo server.
 //
 // The one wait a Watcher adds to the watched loop is the pause, and only
 // because the person at the page asked for it: a held loop waits at the

@@ -25,10 +25,11 @@ import (
 //	w.Close()
 //
 // While no page is open and the loop is not paused, the watched loop pays
-// one atomic load per iteration and a branch per event; while a page is
-// open it records as a trace.Recorder does, and at the start of each
-// iteration it hands the page a frame: the rows since the last one and a
-// snapshot of what the loop holds.
+// an atomic load per iteration and, per event, an observer call that
+// checks a nil pointer. While a page is open, the watcher records as a
+// trace.Recorder does, and at the start of each iteration hands the page a
+// frame: the rows since the last one and a snapshot of what the loop
+// holds.
 type Watcher struct {
 	// Set by Listen, then read-only.
 	server  *server
