@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -200,15 +199,9 @@ func runCompare(o compareOptions, progress io.Writer) *results {
 	p := &progressLine{w: progress, total: o.steps()}
 	r.Code = measureCode(o, r, p)
 	r.PollCost = measurePollCost(o, r, p)
-	var yours *yoursProgram
-	if o.yours {
-		dir, err := os.MkdirTemp("", "loopkit-yours-")
-		if err != nil {
-			r.fail("yours: %v", err)
-		} else {
-			defer os.RemoveAll(dir)
-			yours = measureYours(o, r, p, dir)
-		}
+	yours := measureYours(o, r, p)
+	if yours != nil {
+		defer yours.remove()
 	}
 	r.Echo, r.Servers = measureEcho(o, r, p, yours)
 	r.Chat = measureChat(o, r, p)

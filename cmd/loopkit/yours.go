@@ -42,16 +42,24 @@ type yoursProgram struct {
 	ref bool // LOOPKIT_IMPL=solution: the reference poller, as make test checks it
 }
 
-// buildYours builds step 03's program into dir.
-func buildYours(dir string) (*yoursProgram, error) {
+// buildYours builds step 03's program into a directory of its own.
+func buildYours() (*yoursProgram, error) {
+	dir, err := os.MkdirTemp("", "loopkit-yours-")
+	if err != nil {
+		return nil, err
+	}
 	exe := filepath.Join(dir, "03-select")
 	out, err := exec.Command("go", "build", "-o", exe, yoursPackage).CombinedOutput()
 	if err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("go build ./tutorials/03-select: %v (run compare from the repository; make check S=03 says what is wrong)\n%s",
 			err, strings.TrimSpace(string(out)))
 	}
 	return &yoursProgram{exe: exe, ref: os.Getenv("LOOPKIT_IMPL") == "solution"}, nil
 }
+
+// remove deletes the program built.
+func (y *yoursProgram) remove() { os.RemoveAll(filepath.Dir(y.exe)) }
 
 // command is the program with args; with ref, on the reference poller.
 // GOMAXPROCS=1, as startChild gives the kit's servers.
@@ -106,15 +114,21 @@ func (y *yoursProgram) startEcho() (*child, error) {
 	return c, nil
 }
 
-// measureYours builds step 03's program and measures its poll cost; it
-// returns the program for the echo, or nil if the poller cannot be
-// measured, which is recorded as a failure.
-func measureYours(o compareOptions, r *results, p *progressLine, dir string) *yoursProgram {
+// measureYours, with --yours, builds step 03's program and measures its
+// poll cost; it returns the program for the echo (remove it when done), or
+// nil: without --yours, or if the poller cannot be measured, which is
+// recorded as a failure.
+func measureYours(o compareOptions, r *results, p *progressLine) *yoursProgram {
+	if !o.yours {
+		return nil
+	}
 	p.show("yours: building tutorials/03-select, checking its poller (looptest.TestPoller), poll cost")
-	y, err := buildYours(dir)
+	y, err := buildYours()
 	if err == nil {
 		var figs []pollFigures
-		figs, err = y.pollCost(o.idle)
+		if figs, err = y.pollCost(o.idle); err != nil {
+			y.remove()
+		}
 		r.PollCost = append(r.PollCost, figs...)
 	}
 	if err != nil {
