@@ -2,6 +2,7 @@ package threadpool
 
 import (
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +73,13 @@ func (g *gate) waitStarted(t *testing.T, n int) {
 			t.Fatalf("%d of %d works began within the bound", i, n)
 		}
 	}
+}
+
+// goroutineID returns the calling goroutine's number, from the first line
+// of its stack, "goroutine 7 [running]:".
+func goroutineID() uint64 {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	id, _ := strconv.ParseUint(strings.Fields(strings.TrimPrefix(string(buf), "goroutine "))[0], 10, 64)
+	return id
 }

@@ -27,11 +27,16 @@ func TestResultsComeBackOnTheLoop(t *testing.T) {
 		const n = 20
 		results := make([]int, n)
 		var got []int
+		var loopGoroutine uint64
 		l.CallSoon(func() {
+			loopGoroutine = goroutineID()
 			for i := range n {
 				_, err := p.Submit(func() { results[i] = i * i }, func(err error) {
 					if err != nil {
 						t.Errorf("work %d: done(%v), want done(nil)", i, err)
+					}
+					if g := goroutineID(); g != loopGoroutine {
+						t.Errorf("work %d: done ran on goroutine %d, want the loop's, %d", i, g, loopGoroutine)
 					}
 					got = append(got, results[i])
 				})
