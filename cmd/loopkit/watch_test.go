@@ -276,21 +276,20 @@ func startBrowser(t *testing.T) context.Context {
 		}
 		t.Skip(why)
 	}
-	// Without the flags that turn off background networking, Chromium
-	// reaches for the network at start, which a test must not need.
-	opts := []chromedp.ExecAllocatorOption{
+	// chromedp's defaults (headless, no background networking, shared
+	// memory in /tmp rather than a container's small /dev/shm), and
+	// Debian's chromium as root (CI) needs no sandbox. Without the flags
+	// that turn off background networking and updates, Chromium reaches
+	// for the network at start, which a test must not need.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
-		chromedp.Headless,
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
 		chromedp.WindowSize(1920, 1080),
-	}
+	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() {
