@@ -44,9 +44,10 @@ func (w *Watcher) Show(s trace.Snapshot, events []trace.Event) {
 }
 
 // waitWhileHeld waits while the page holds the loop, until a Step lets one
-// iteration run, Run lets the loop go, or the watcher closes. It is the one place where the watched loop waits outside
-// its poll call, and only because the person at the page asked it to: a
-// paused loop is the point of a pause.
+// iteration run, Run lets the loop go, or the watcher closes. It is the one
+// place where the watched loop waits outside its poll call, and only
+// because the person at the page asked it to: a paused loop is the point
+// of a pause.
 func (w *Watcher) waitWhileHeld() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -60,7 +61,8 @@ func (w *Watcher) waitWhileHeld() {
 
 // Finish shows the events recorded since the last frame and tells the
 // pages the run has ended: a scenario's last iteration, which no
-// IterationStarted follows. Nothing is shown after it.
+// IterationStarted follows. Call it on the goroutine that called Show,
+// once the loop has stopped; nothing is shown after it.
 func (w *Watcher) Finish(events []trace.Event) {
 	rows := w.live.Add(events)
 	w.mu.Lock()
