@@ -85,6 +85,9 @@ const (
 const (
 	setupCQSize = 1 << 3 // cqEntries is set by the program
 	setupClamp  = 1 << 4 // sizes above the limit are cut to it, not refused
+
+	setupSingleIssuer = 1 << 12 // one task submits: the kernel may skip locks
+	setupDeferTaskrun = 1 << 13 // deferred work runs only in io_uring_enter
 )
 
 // Features the kit needs (params.features).
@@ -125,6 +128,11 @@ const (
 	// SQE.Addr.
 	CancelAll = 1 << 0
 	CancelFD  = 1 << 1
+	// RecvPollFirst (SQE.IOPrio of OpRecv) skips the first try of a recv
+	// and waits for data at once: for a recv the program expects to find
+	// nothing yet, it saves a failed attempt (Linux 5.19; older kernels
+	// ignore it).
+	RecvPollFirst = 1 << 0
 	// CQEMore (CQE.Flags) says that the request stays armed and will
 	// complete again: a multishot request.
 	CQEMore = 1 << 1

@@ -3,6 +3,7 @@
 package uring
 
 import (
+	"errors"
 	"os"
 	"unsafe"
 
@@ -63,7 +64,27 @@ type CompletionQueue struct {
 // two; the kernel cuts sizes above its limits). Where io_uring cannot be
 // used, the error wraps ErrUnavailable and says why.
 func New(sqEntries, cqEntries uint32) (*Ring, error) {
-	p := params{flags: setupCQSize | setupClamp, cqEntries: cqEntries}
+	return setup(sqEntries, cqEntries, 0)
+}
+
+// NewOnThread is New for a goroutine locked to its thread
+// (runtime.LockOSThread) that alone submits and waits, on that thread. The
+// kernel then does the deferred part of completions (a recv woken by data
+// does its copy there) only inside that thread's io_uring_enter, all in one
+// go, rather than interrupting the thread for each (IORING_SETUP_SINGLE_ISSUER
+// and IORING_SETUP_DEFER_TASKRUN, Linux 6.1). On an older kernel it is New.
+// Call it on the thread that will submit: the kernel refuses any other.
+func NewOnThread(sqEntries, cqEntries uint32) (*Ring, error) {
+	r, err := setup(sqEntries, cqEntries, setupSingleIssuer|setupDeferTaskrun)
+	if errors.Is(err, unix.EINVAL) {
+		return New(sqEntries, cqEntries) // a kernel before 6.1
+	}
+	return r, err
+}
+
+// setup is io_uring_setup with flags, then the mappings.
+func setup(sqEntries, cqEntries, flags uint32) (*Ring, error) {
+	p := params{flags: setupCQSize | setupClamp | flags, cqEntries: cqEntries}
 	fd, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, uintptr(sqEntries), uintptr(unsafe.Pointer(&p)), 0)
 	if errno != 0 {
 		return nil, setupError(errno, readDisabledSetting)

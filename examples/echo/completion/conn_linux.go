@@ -63,8 +63,15 @@ func (s *Server) sent(c *conn, res int32) {
 	}
 }
 
+// recv receives into the connection's buffer. The client of an echo sends
+// its next bytes only after it got the last echo back, so the data is
+// rarely there yet: RecvPollFirst has the kernel wait for it at once rather
+// than try first and fail.
 func (s *Server) recv(c *conn) {
-	s.prepare(kindRecv, c.fd, func(sqe *uring.SQE) { uring.PrepRecv(sqe, c.fd, c.buf, 0) })
+	s.prepare(kindRecv, c.fd, func(sqe *uring.SQE) {
+		uring.PrepRecv(sqe, c.fd, c.buf, 0)
+		sqe.IOPrio |= uring.RecvPollFirst
+	})
 }
 
 // send sends the bytes received and not yet sent. MSG_NOSIGNAL: a peer gone

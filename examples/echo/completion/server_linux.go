@@ -19,7 +19,7 @@ import (
 
 // A Server is a running completion echo server: one goroutine, one ring.
 type Server struct {
-	// set by Start
+	// set by Start, on the server's goroutine before it serves
 	ring     *uring.Ring
 	queues   Queues // the ring's submit and reap half
 	listener int
@@ -74,31 +74,49 @@ func StartWith(addr string, onError func(error), queues func(*uring.Ring) Queues
 	if onError == nil {
 		onError = func(err error) { fmt.Fprintf(os.Stderr, "completion echo: %v\n", err) }
 	}
-	ring, err := uring.New(ringSize, completionSize)
-	if err != nil {
+	s := &Server{onError: onError, ended: make(chan error, 1), conns: make(map[int]*conn)}
+	set := make(chan error, 1)
+	go func() {
+		// The kernel does the deferred part of a request (a recv woken
+		// by data copies it) for the thread that submitted it. Locked to
+		// one thread, the server submits, waits and does that work there,
+		// in its own io_uring_enter (uring.NewOnThread); left to move, it
+		// would wake whichever thread submitted, for each completion.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		err := s.setUp(addr, queues)
+		set <- err
+		if err == nil {
+			s.ended <- s.serve()
+		}
+	}()
+	if err := <-set; err != nil {
 		return nil, err
 	}
-	s := &Server{ring: ring, queues: queues(ring), onError: onError, ended: make(chan error, 1), conns: make(map[int]*conn)}
+	return s, nil
+}
+
+// setUp makes the ring, on the thread that will submit, listens, and
+// prepares the first two requests: an accept, and a read of the wake-up
+// fd that Close writes to.
+func (s *Server) setUp(addr string, queues func(*uring.Ring) Queues) error {
+	ring, err := uring.NewOnThread(ringSize, completionSize)
+	if err != nil {
+		return err
+	}
 	if s.listener, s.addr, err = sock.Listen(addr); err != nil {
 		ring.Close()
-		return nil, err
+		return err
 	}
 	if s.wake, err = unix.Eventfd(0, unix.EFD_CLOEXEC); err != nil {
 		ring.Close()
 		unix.Close(s.listener)
-		return nil, os.NewSyscallError("eventfd", err)
+		return os.NewSyscallError("eventfd", err)
 	}
+	s.ring, s.queues = ring, queues(ring)
 	s.prepare(kindAccept, s.listener, func(sqe *uring.SQE) { uring.PrepAccept(sqe, s.listener, unix.SOCK_CLOEXEC, 0) })
 	s.prepare(kindWake, s.wake, func(sqe *uring.SQE) { uring.PrepRead(sqe, s.wake, s.wakeBuf[:], 0) })
-	go func() {
-		// The kernel runs the deferred part of a request (a recv woken by
-		// data) on the thread that submitted it. Locked to one thread,
-		// the server submits, waits and is woken there; left to move,
-		// each wake-up would first wake whichever thread submitted.
-		runtime.LockOSThread()
-		s.ended <- s.serve()
-	}()
-	return s, nil
+	return nil
 }
 
 // Addr returns the address the server listens on.
