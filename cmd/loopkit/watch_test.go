@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/trace"
 	"github.com/loopkit/loopkit/trace/scenarios"
 	"github.com/loopkit/loopkit/watch"
@@ -43,9 +44,22 @@ func TestWatchInABrowser(t *testing.T) {
 				speed = "10"
 			}
 			t.Run(sc.Name+"/"+style, func(t *testing.T) {
-				stepThenRun(t, ctx, sc, style, iterations(t, sc, style)-runLeft, speed)
+				run := scenarios.Options{Style: style}
+				stepThenRun(t, ctx, sc, run, iterations(t, sc, run)-runLeft, speed)
 			})
 		}
+	}
+	// On every backend, one scenario: the page shows each as it shows
+	// the default.
+	echo, err := scenarios.Lookup("echo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, backend := range loop.Backends() {
+		t.Run("echo/callbacks/"+backend, func(t *testing.T) {
+			run := scenarios.Options{Style: "callbacks", Backend: backend}
+			stepThenRun(t, ctx, echo, run, iterations(t, echo, run)-runLeft, "0")
+		})
 	}
 }
 
@@ -55,9 +69,9 @@ const runLeft = 3
 
 // iterations returns how many iterations a run of sc takes: the same on
 // every run, as its clock is fake and its world acts one step at a time.
-func iterations(t *testing.T, sc scenarios.Scenario, style string) int {
+func iterations(t *testing.T, sc scenarios.Scenario, run scenarios.Options) int {
 	t.Helper()
-	res, err := sc.Run(scenarios.Options{Style: style})
+	res, err := sc.Run(run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +82,7 @@ func iterations(t *testing.T, sc scenarios.Scenario, style string) int {
 // browser; it presses Step steps times, checking the page each time, then
 // Run at speed (the value of the page's speed list: "0" for full), and
 // checks the end.
-func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, style string, steps int, speed string) {
+func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, run scenarios.Options, steps int, speed string) {
 	w, err := watch.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -90,11 +104,12 @@ func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, s
 	held := map[uint64]trace.Snapshot{} // what the loop held before each iteration
 	ran := make(chan scenarios.Result, 1)
 	go func() {
-		res, err := showScenario(w, sc, scenarios.Options{Style: style, Pause: func(p scenarios.Paused) {
+		run.Pause = func(p scenarios.Paused) {
 			mu.Lock()
 			held[p.Iteration] = p.Snapshot
 			mu.Unlock()
-		}})
+		}
+		res, err := showScenario(w, sc, run)
 		if err != nil {
 			t.Errorf("the scenario: %v", err)
 		}
