@@ -15,8 +15,8 @@ func TestLoadTheTutorialsManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Steps) != 14 {
-		t.Errorf("steps.json has %d steps, want 14 (00 to 13)", len(m.Steps))
+	if len(m.Steps) != 16 {
+		t.Errorf("steps.json has %d steps, want 16 (00 to 15)", len(m.Steps))
 	}
 	s, ok := m.Step("03")
 	if !ok || s.Dir != "03-select" {
