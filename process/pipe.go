@@ -169,7 +169,8 @@ func (p *Pipe) readable() {
 // Write writes data to the child's stdin: what the pipe takes now at once,
 // the rest as the child reads. done, if not nil, is called with nil once
 // every byte is in the pipe, or with the error that stopped it (EPIPE: the
-// child closed its stdin, or exited). data is copied if it must wait.
+// child closed its stdin, or exited); with no done, an error goes to the
+// loop's error handler. data is copied if it must wait.
 func (p *Pipe) Write(data []byte, done func(error)) {
 	if err := p.usable("Write", true); err != nil || p.closing {
 		p.tell(done, cmpErr(err, ErrClosed))
@@ -265,10 +266,14 @@ func (p *Pipe) abort(err error) {
 	}
 }
 
-// tell calls done, if there is one.
+// tell calls done with err; with no done, an error goes to the loop's
+// error handler rather than nowhere.
 func (p *Pipe) tell(done func(error), err error) {
-	if done != nil {
+	switch {
+	case done != nil:
 		done(err)
+	case err != nil:
+		p.loop.ReportError(err)
 	}
 }
 

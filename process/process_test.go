@@ -223,3 +223,32 @@ func TestStartRefusesWhatCannotRun(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteToAChildThatExitedFails: the child is gone, so its stdin has no
+// reader; the write fails with EPIPE, to Write's done, and with no done,
+// to the loop's error handler. (SIGPIPE does not end the program: Go's
+// runtime ignores it for fds other than 1 and 2.)
+func TestWriteToAChildThatExitedFails(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		checkGoroutines(t)
+		l, errs := testutil.NewLoop(t, backend)
+		p, err := Start(l, Command{Args: []string{"true"}, Stdin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wrote error
+		p.OnExit(func(Status) {
+			p.Stdin.Write([]byte("too late\n"), func(err error) { wrote = err })
+			p.Stdin.Write([]byte("too late, and nobody asks\n"), nil)
+			p.Stdin.Close()
+		})
+		testutil.Run(t, l, 10*time.Second)
+		if !errors.Is(wrote, syscall.EPIPE) {
+			t.Errorf("Write's done got %v, want EPIPE", wrote)
+		}
+		reported := errs.Take()
+		if len(reported) != 1 || !errors.Is(reported[0], syscall.EPIPE) {
+			t.Errorf("the loop reported %v, want the EPIPE of the write with no done", reported)
+		}
+	})
+}

@@ -83,8 +83,9 @@
 // # What to read next
 //
 // Package process, which reaps children through SIGCHLD with this
-// package where it has no pidfd. cmd/loopkit's run command stops its
-// servers on Ctrl-C with a Handler on the server's loop.
+// package where it has no pidfd. cmd/loopkit's run command (stop.go)
+// hears Ctrl-C and SIGTERM as handlers on a loop of its own, then closes
+// its server. docs/signals-and-children.md tells the whole story.
 //
 // # Where not to add things
 //
