@@ -35,7 +35,13 @@ func TestOutputAndExitReachTheLoop(t *testing.T) {
 		p.Stdout.OnRead(collect(&out))
 		p.Stderr.OnRead(collect(&errOut))
 		p.OnExit(func(st Status) { got.Status = st })
+		if st, ok := p.Exited(); ok {
+			t.Errorf("Exited() = %v, true before the loop ran: nobody has reaped the child yet", st)
+		}
 		testutil.Run(t, l, 10*time.Second) // returns once the child and its pipes are done
+		if st, ok := p.Exited(); !ok || st != got.Status {
+			t.Errorf("Exited() = %v, %v after Run, want %v, true", st, ok, got.Status)
+		}
 		got.Stdout, got.Stderr = out.String(), errOut.String()
 		want := seen{Stdout: "out\n<EOF>", Stderr: "err\n<EOF>", Status: Status{Code: 3}}
 		if diff := cmp.Diff(want, got); diff != "" {

@@ -17,7 +17,6 @@ import (
 type Handler struct {
 	// Set by Handle, then read-only.
 	loop    *loop.Loop
-	sig     syscall.Signal
 	fn      func()
 	deliver func()         // h.run as a func value, made once: no allocation per signal
 	ch      chan os.Signal // os/signal.Notify sends the signal here
@@ -45,7 +44,7 @@ func Handle(l *loop.Loop, sig syscall.Signal, fn func()) (*Handler, error) {
 	if fn == nil {
 		return nil, fmt.Errorf("signals: Handle(%s): nil handler", unix.SignalName(sig))
 	}
-	h := &Handler{loop: l, sig: sig, fn: fn,
+	h := &Handler{loop: l, fn: fn,
 		ch: make(chan os.Signal, 1), done: make(chan struct{}), exited: make(chan struct{})}
 	h.deliver = h.run
 	signal.Notify(h.ch, sig)
@@ -97,9 +96,6 @@ func (h *Handler) run() {
 		h.fn()
 	}
 }
-
-// Signal returns the signal h handles.
-func (h *Handler) Signal() syscall.Signal { return h.sig }
 
 // Hold keeps the loop's Run going while h is handled, until Stop: for a
 // program that waits for a signal and nothing else. Loop goroutine only.
