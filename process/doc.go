@@ -47,6 +47,15 @@
 //	proc.send_signal(sig), kill()            Kill(sig)
 //	SubprocessProtocol, subprocess_exec      Protocol, StartProtocol
 //
+// # What Start costs the loop
+//
+// Start runs on the loop goroutine, and blocks it for the PATH lookup (a
+// few stat calls: files cannot be polled), the pipes, and the fork and
+// exec, which returns once the child has exec'd: 0.19 to 0.28 ms for
+// true, over three runs of BenchmarkStart (Linux, a shared 2-core VM).
+// libuv's uv_spawn does the same on its loop thread; a server that starts
+// a child per request pays it per request.
+//
 // # What the kit leaves out
 //
 // A child always gets fresh pipes or /dev/null: no inheriting the parent's
