@@ -22,11 +22,14 @@ func pidfdWatch() (exitWatch, error) {
 // the fd keeps the loop's Run going as any waiter does. Python's
 // PidfdChildWatcher does the same (os.pidfd_open, add_reader, waitpid).
 //
+// No PIDFD_NONBLOCK (Linux 5.10): it changes only waitid(P_PIDFD), and
+// reap asks wait4 with WNOHANG, so a 5.3 kernel does as well.
+//
 // The pid cannot name another process between the fork and pidfd_open:
 // a child that has exited stays a zombie, holding its pid, until its
 // parent waits for it, and only reap does.
 func (p *Process) watchPidFD() error {
-	fd, err := unix.PidfdOpen(p.Pid, unix.PIDFD_NONBLOCK)
+	fd, err := unix.PidfdOpen(p.Pid, 0)
 	if err != nil {
 		err = fmt.Errorf("process: watching pid %d: %w (Linux 5.3 has it; Watch SIGCHLD works everywhere)",
 			p.Pid, os.NewSyscallError("pidfd_open", err))
