@@ -58,7 +58,7 @@ func onInterrupt(l *loop.Loop, onSignal onSignalFunc, out io.Writer) (stop func(
 	stopped := false
 	stopSignal := onSignal(l, os.Interrupt, func() {
 		fmt.Fprintln(out, "Ctrl-C (SIGINT) reached the loop as a callback: stopping")
-		release()
+		l.Stop() // even if children not reaped still hold the loop
 	})
 	return func() {
 		if !stopped {
