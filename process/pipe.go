@@ -64,7 +64,9 @@ func (p *Process) makePipes(l *loop.Loop, cmd Command) (childFDs, error) {
 	for i, want := range []bool{cmd.Stdin, cmd.Stdout, cmd.Stderr} {
 		fd, pipe, err := makeOne(l, i, want)
 		if err != nil {
-			childFDs(child[:i]).close()
+			for _, fd := range child[:i] {
+				unix.Close(fd)
+			}
 			p.closePipes()
 			return childFDs{}, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/loopkit/loopkit/coroutines"
 	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
+	"golang.org/x/sys/unix"
 )
 
 // What a child did, as the loop's callbacks saw it.
@@ -257,4 +258,28 @@ func TestWriteToAChildThatExitedFails(t *testing.T) {
 			t.Errorf("the loop reported %v, want the EPIPE of the write with no done", reported)
 		}
 	})
+}
+
+// TestStartOutOfFDsClosesWhatItMade leaves Start four fds: the pipes of
+// stdin and stdout take them, the pipe of stderr fails with EMFILE, and
+// Start must close the four before it returns the error.
+func TestStartOutOfFDsClosesWhatItMade(t *testing.T) {
+	testutil.CheckFDs(t)
+	l, _ := testutil.NewLoop(t, loop.Backends()[0])
+	var spare [2][2]int
+	for i := range spare {
+		if err := unix.Pipe(spare[i][:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restore := testutil.RunOutOfFDs(t)
+	for _, pair := range spare {
+		unix.Close(pair[0])
+		unix.Close(pair[1])
+	}
+	_, err := Start(l, Command{Args: []string{"true"}, Stdin: true, Stdout: true, Stderr: true})
+	restore()
+	if !errors.Is(err, syscall.EMFILE) {
+		t.Fatalf("Start with four fds free = %v, want EMFILE at the third pipe", err)
+	}
 }
