@@ -2,6 +2,7 @@ package coroutines
 
 import (
 	"context"
+	"iter"
 	"testing"
 
 	"github.com/loopkit/loopkit/loop"
@@ -23,15 +24,21 @@ func BenchmarkPingPong(b *testing.B) {
 	}
 }
 
-// BenchmarkHandOff splits a Sleep(ctx, 0) round trip in two: what one park
-// and resume costs, and what the loop's iteration around it costs.
+// BenchmarkHandOff splits a Sleep(ctx, 0) round trip in three: the two
+// goroutine switches of a park and resume, the kit's bookkeeping around
+// them, and the loop's iteration.
 //
+//   - switches: an op is iter.Pull's next and yield alone, to one of 1000
+//     goroutines in turn: the two switches of a park and resume (the
+//     loop's goroutine runs the coroutine, the coroutine hands control
+//     back), with nothing of the kit around them.
 //   - park: an op is one park and one resume, of one of 1000 coroutines that
 //     each yield in turn; the iteration (and its poll) that runs them is
-//     shared by the thousand.
+//     shared by the thousand. park minus switches is the kit's part.
 //   - iteration: an op is one iteration of the loop that runs one callback:
 //     the poll with timeout 0 a yield waits for, without any switch.
 func BenchmarkHandOff(b *testing.B) {
+	b.Run("switches", benchmarkSwitches)
 	for _, backend := range loop.Backends() {
 		b.Run("park/"+backend, func(b *testing.B) { benchmarkParks(b, backend) })
 		b.Run("iteration/"+backend, func(b *testing.B) { benchmarkIteration(b, backend) })
@@ -60,6 +67,27 @@ func benchmarkParks(b *testing.B, backend string) {
 	b.ResetTimer()
 	if err := h.Run(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// benchmarkSwitches: 1000 goroutines made by iter.Pull, each yielding in a
+// loop, resumed in turn, b.N resumes in all.
+func benchmarkSwitches(b *testing.B) {
+	const yielders = 1000
+	nexts := make([]func() (struct{}, bool), yielders)
+	for i := range nexts {
+		next, stop := iter.Pull(func(yield func(struct{}) bool) {
+			for yield(struct{}{}) {
+			}
+		})
+		nexts[i] = next
+		b.Cleanup(stop)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		nexts[i]()
+		i = (i + 1) % yielders
 	}
 }
 
