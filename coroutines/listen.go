@@ -13,9 +13,9 @@ import (
 )
 
 // A Listener is a listening socket for coroutines, TCP or Unix-domain:
-// Accept parks the calling coroutine until a connection comes. Like a Conn it belongs to the
-// loop; NetListener gives other goroutines (net/http's, for one) a
-// net.Listener over it.
+// Accept parks the calling coroutine until a connection comes. Like a Conn
+// it belongs to the loop; NetListener gives other goroutines (net/http's,
+// for one) a net.Listener over it.
 type Listener struct {
 	// Set by Listen, then read-only.
 	loop  *loop.Loop

@@ -12,10 +12,10 @@ import (
 )
 
 // A StreamServer is gevent's StreamServer: it accepts connections (TCP, or
-// Unix-domain on a path) and runs handler for each in a coroutine of its own, so the handler reads as
-// a blocking server written for one client, and a thousand clients are a
-// thousand parked coroutines in one loop. The server closes each
-// connection when its handler returns.
+// Unix-domain on a path) and runs handler for each in a coroutine of its
+// own, so the handler reads as a blocking server written for one client,
+// and a thousand clients are a thousand parked coroutines in one loop. The
+// server closes each connection when its handler returns.
 //
 //	srv, err := coroutines.NewStreamServer(h, "127.0.0.1:7000", echo, coroutines.WithMaxConns(100))
 //	srv.Start()
