@@ -123,17 +123,14 @@ const (
 
 // Flags of particular operations.
 const (
-	// CancelFD (SQE.OpFlags of OpAsyncCancel, with CancelAll) cancels
+	// cancelFD (SQE.OpFlags of OpAsyncCancel, with cancelAll) cancels
 	// every request on SQE.FD, rather than the one whose user_data is
 	// SQE.Addr.
-	CancelAll = 1 << 0
-	CancelFD  = 1 << 1
+	cancelAll = 1 << 0
+	cancelFD  = 1 << 1
 	// RecvPollFirst (SQE.IOPrio of OpRecv) skips the first try of a recv
 	// and waits for data at once: for a recv the program expects to find
 	// nothing yet, it saves a failed attempt (Linux 5.19; older kernels
 	// ignore it).
 	RecvPollFirst = 1 << 0
-	// CQEMore (CQE.Flags) says that the request stays armed and will
-	// complete again: a multishot request.
-	CQEMore = 1 << 1
 )

@@ -54,7 +54,7 @@ func PrepRead(sqe *SQE, fd int, buf []byte, userData uint64) {
 // completes with -ECANCELED (or with its result, if it finished first).
 func PrepCancelFD(sqe *SQE, fd int, userData uint64) {
 	sqe.Opcode, sqe.FD, sqe.UserData = OpAsyncCancel, int32(fd), userData
-	sqe.OpFlags = CancelFD | CancelAll
+	sqe.OpFlags = cancelFD | cancelAll
 }
 
 // bufferAddress is the address the kernel will write to or read from. Go's
