@@ -1,6 +1,7 @@
 package manifest_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/loopkit/loopkit/tutorials/internal/manifest"
@@ -15,8 +16,14 @@ func TestLoadTheTutorialsManifest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Steps) != 16 {
-		t.Errorf("steps.json has %d steps, want 16 (00 to 15)", len(m.Steps))
+	// One step per directory NN-name: a step added without its entry, or
+	// an entry lost in loading, shows here (no count to bump per step).
+	dirs, err := filepath.Glob(filepath.Join(root, "[0-9][0-9]-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Steps) != len(dirs) || len(m.Steps) < 14 {
+		t.Errorf("steps.json has %d steps, want one per step directory (%d), and at least 14 (00 to 13)", len(m.Steps), len(dirs))
 	}
 	s, ok := m.Step("03")
 	if !ok || s.Dir != "03-select" {
