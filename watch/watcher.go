@@ -36,6 +36,10 @@ type Watcher struct {
 	url     string
 	closing chan struct{} // closed by Close: the pages' streams end
 
+	// Set once, by the first Close.
+	closeOnce sync.Once
+	closeErr  error
+
 	// Set by the pages and Close, read by the watched loop at the start
 	// of each iteration: record while a page is open or the loop is held.
 	wanted atomic.Bool
@@ -112,13 +116,15 @@ func (w *Watcher) SetTitle(title string) {
 // Close stops serving the page, ends the pages' streams, and lets a loop
 // held by the page run on. The watched loop may go on with the watcher as
 // its observer, which then records nothing. Close waits for the server's
-// loop and goroutines to end. A second Close does nothing.
+// loop and goroutines to end. Any goroutine; a second Close waits for the
+// first and returns what it returned.
 func (w *Watcher) Close() error {
+	w.closeOnce.Do(func() { w.closeErr = w.close() })
+	return w.closeErr
+}
+
+func (w *Watcher) close() error {
 	w.mu.Lock()
-	if w.closed {
-		w.mu.Unlock()
-		return nil
-	}
 	w.closed = true
 	w.held = false
 	w.mu.Unlock()

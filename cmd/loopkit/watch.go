@@ -140,6 +140,11 @@ func watchRun(ctx context.Context, opts watchOptions, stdout io.Writer) error {
 	if opts.live {
 		err = watchLive(ctx, w, opts, stdout)
 	} else {
+		// Ctrl-C closes the page at once, and so lets a scenario the
+		// page held run to its end, at once on its fake clock. (Close,
+		// not Run: a Pause that comes after it does nothing.)
+		stop := context.AfterFunc(ctx, func() { w.Close() })
+		defer stop()
 		err = watchScenario(w, opts, stdout)
 		if err == nil {
 			fmt.Fprintln(stdout, "loopkit: the run has ended; Ctrl-C stops the page")

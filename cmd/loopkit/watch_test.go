@@ -463,3 +463,28 @@ func waitRow(t *testing.T, rows <-chan string, want string) {
 		}
 	}
 }
+
+// TestWatchInterruptEndsAHeldScenario interrupts loopkit watch while its
+// scenario waits for a page that never comes: it ends all the same.
+func TestWatchInterruptEndsAHeldScenario(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out, printed := io.Pipe()
+	ended := make(chan error, 1)
+	go func() {
+		ended <- watchRun(ctx, watchOptions{program: "echo", page: "127.0.0.1:0"}, printed)
+		printed.Close()
+	}()
+	lines := bufio.NewScanner(out)
+	for lines.Scan() && !strings.Contains(lines.Text(), "waits at iteration 1") {
+	}
+	go io.Copy(io.Discard, out)
+	cancel()
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Errorf("watchRun: %v", err)
+		}
+	case <-time.After(browserBound(t)):
+		t.Fatalf("loopkit watch still ran %v after the interrupt", browserBound(t))
+	}
+}
