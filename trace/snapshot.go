@@ -29,7 +29,8 @@ type Coroutine struct {
 
 // Snapshot returns what the attached loop holds now, and the coroutines of
 // hub (nil: none). Call it on the loop goroutine from an observer's
-// IterationStarted: Iteration is the iteration starting. It costs what loop.State costs, and an fstat per
+// IterationStarted: Iteration is the iteration starting. Without Attach it
+// knows only the iteration the recorder last saw start. It costs what loop.State costs, and an fstat per
 // fd not named yet: for showing, not for the hot path.
 func (r *Recorder) Snapshot(hub *coroutines.Hub) Snapshot {
 	if r.loop == nil {

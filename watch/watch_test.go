@@ -279,3 +279,27 @@ func TestAPageOpenedLaterStartsANewDiagram(t *testing.T) {
 		t.Errorf("the second page got %d rows from %+v, %d dropped; want iteration 4's 3 rows, none dropped", len(u.Rows), u.Rows, u.Dropped)
 	}
 }
+
+// TestWithoutAttachThePageShowsTheEvents watches a loop the watcher was
+// not attached to: the page gets the iterations and the rows, and no
+// waiters or timers, which only Attach lets it read.
+func TestWithoutAttachThePageShowsTheEvents(t *testing.T) {
+	w := listen(t)
+	l, err := loop.New(loop.WithObserver(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	p := w.openPage()
+	defer w.closePage(p)
+	for range 3 {
+		l.CallSoon(func() {})
+		if err := l.RunOnce(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := w.next(p)
+	if u.Frame.Iteration != 3 || len(u.Rows) != 6 || u.Rows[0].Iteration != "#1" || u.Rows[3].Iteration != "#2" {
+		t.Errorf("frame of iteration %d with %d rows from %+v; want iteration 3, with the 3 rows of iterations 1 and 2 each", u.Frame.Iteration, len(u.Rows), u.Rows)
+	}
+}

@@ -157,7 +157,9 @@ func (w *Watcher) IterationStarted(n uint64) {
 	if w.rec == nil {
 		w.startRecording()
 	}
-	w.Show(w.rec.Snapshot(w.hub), w.rec.Take())
+	s := w.rec.Snapshot(w.hub)
+	s.Iteration = n // the same, but known without Attach too
+	w.Show(s, w.rec.Take())
 	w.rec.IterationStarted(n)
 }
 
