@@ -134,7 +134,7 @@ func checkLive(opts *watchOptions) error {
 func watchRun(ctx context.Context, opts watchOptions, stdout io.Writer) error {
 	w, err := watch.Listen(opts.page)
 	if err != nil {
-		return err
+		return fmt.Errorf("--page %s: %w", opts.page, err)
 	}
 	fmt.Fprintf(stdout, "loopkit: watch the loop on %s\n", w.URL())
 	if opts.live {
