@@ -671,3 +671,76 @@ type parkCounter struct{ parked int }
 func (p *parkCounter) Resumed(*Coroutine)         {}
 func (p *parkCounter) Parked(*Coroutine, string)  { p.parked++ }
 func (p *parkCounter) Finished(*Coroutine, error) {}
+
+// TestConnReadinessReadMeanwhileWakesNobody: when the poll finds an fd
+// readable but the coroutine, resumed earlier in the same iteration by
+// something else, reads the data itself and parks again on the fd, the
+// readiness the loop queued is stale: it must not wake the coroutine for
+// nothing. The wait renewed the fd's waiter (see fdWaiter.arm), unless it
+// began in the waiter's own turn, where no stale readiness can follow.
+func TestConnReadinessReadMeanwhileWakesNobody(t *testing.T) {
+	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newNetFixture(t, backend)
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fd := range fds {
+			if err := unix.SetNonblock(fd, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, peer := newConn(f.loop, fds[0], netip.AddrPort{}), fds[1]
+		defer unix.Close(peer)
+		parks := &parkRecorder{}
+		f.hub.SetObserver(parks)
+		write := func(s string) func() {
+			return func() {
+				if _, err := unix.Write(peer, []byte(s)); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		var got []string
+		f.spawn("reader", func(ctx context.Context) error {
+			defer c.Close()
+			buf := make([]byte, 1) // each read is full: Read never skips one
+			read := func() error {
+				n, err := c.Read(ctx, buf)
+				got = append(got, string(buf[:n]))
+				return err
+			}
+			// Nothing there: it parks, and its waiter stays (sticky).
+			f.loop.CallSoon(write("a"))
+			if err := read(); err != nil {
+				return err
+			}
+			// "b" comes while it yields: the next poll queues its waiter
+			// behind its resume, and it reads "b" first, then parks.
+			write("b")()
+			if err := Sleep(ctx, 0); err != nil {
+				return err
+			}
+			if err := read(); err != nil {
+				return err
+			}
+			f.loop.CallSoon(write("c"))
+			return read()
+		})
+		f.run(10 * time.Second)
+		if diff := cmp.Diff([]string{"a", "b", "c"}, got); diff != "" {
+			t.Errorf("reads (-want +got):\n%s", diff)
+		}
+		want := []string{"Conn.Read", "Sleep", "Conn.Read"}
+		if diff := cmp.Diff(want, parks.what); diff != "" {
+			t.Errorf("parks (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// A parkRecorder is a hub Observer that records what each park waits on.
+type parkRecorder struct{ what []string }
+
+func (p *parkRecorder) Resumed(*Coroutine)               {}
+func (p *parkRecorder) Parked(_ *Coroutine, what string) { p.what = append(p.what, what) }
+func (p *parkRecorder) Finished(*Coroutine, error)       {}

@@ -55,6 +55,7 @@ type fdWaiter struct {
 	// Owned by the loop goroutine, and by the coroutine it has handed
 	// control to (only one of them runs at a time).
 	watching bool          // the loop has our waiter (sticky: see above)
+	firing   bool          // the loop is running our waiter now: see arm
 	co       *Coroutine    // the coroutine parked here, until it resumes
 	req      *request      // the goroutine's request waiting here
 	closed   bool          // the socket was closed: every call fails
@@ -123,7 +124,18 @@ func (w *fdWaiter) leave() { w.co = nil }
 // the loop. With a new generation the loop sees the event is for a waiter
 // that has gone, and drops it (see package waiters). If the fd is really
 // ready again, the next poll says so.
+//
+// A wait that begins while our waiter is firing (the echo's: woken by
+// onReady, the coroutine reads, writes and parks again in the waiter's
+// turn) keeps the waiter as it is: the event being run is this iteration's
+// one event for the fd in this direction, so no stale one can follow it.
+// That saves the AddReader a wake-up would make, and its walk through the
+// loop's checks on a stack that, with many coroutines, is no longer in the
+// cache.
 func (w *fdWaiter) arm() error {
+	if w.watching && w.firing {
+		return nil
+	}
 	var err error
 	if w.write {
 		err = w.loop.AddWriter(w.fd, w.ready)
@@ -158,7 +170,9 @@ func (w *fdWaiter) onReady() {
 	case w.co != nil:
 		// The coroutine runs now, in this waiter's turn: it reads what
 		// made the fd ready and parks again before the loop polls.
+		w.firing = true
 		w.co.resumeNow()
+		w.firing = false
 	case w.req != nil:
 		w.retry()
 	default:
