@@ -94,7 +94,7 @@ function draw(u) {
   }
   rows = rows.concat(u.rows || []).slice(-keepRows);
   lanes = u.frame.lanes || lanes;
-  drawDiagram();
+  drawDiagram(u.frame);
   $("ended").hidden = !ended;
 }
 
@@ -165,18 +165,27 @@ function cell(cls, text) {
 
 // drawDiagram draws the rows kept, in the lanes they use (and the loop's),
 // in the diagram's order: a lane shows while a row in sight touches it.
-function drawDiagram() {
-  const used = new Set(["loop"]);
-  for (const r of rows) {
-    used.add(r.from); used.add(r.to);
-    for (const d of r.dots || []) used.add(d);
+// As in loopkit trace, a lane's line runs from its first row to its last,
+// and on to the bottom while its fd is watched or its coroutine lives.
+function drawDiagram(f) {
+  const first = new Map(), last = new Map([["loop", rows.length - 1]]);
+  first.set("loop", 0);
+  rows.forEach((r, i) => {
+    for (const name of [r.from, r.to, ...(r.dots || [])]) {
+      if (!first.has(name)) first.set(name, i);
+      last.set(name, Math.max(last.get(name) ?? i, i));
+    }
+  });
+  const alive = [...(f.readers || []), ...(f.writers || []), ...(f.coroutines || []).map((co) => co.name)];
+  for (const name of alive) {
+    if (first.has(name)) last.set(name, rows.length - 1);
   }
-  const shown = lanes.filter((l) => used.has(l.name)).map((l) => l.name);
+  const shown = lanes.filter((l) => first.has(l.name)).map((l) => l.name);
   const head = $("lanes");
   head.replaceChildren(th("", "iter"), th("", "time"),
     ...shown.map((name) => th("lane", name)), th("", ""));
   const body = $("rows");
-  body.replaceChildren(...rows.map((r) => drawRow(r, shown)));
+  body.replaceChildren(...rows.map((r, i) => drawRow(r, i, shown, first, last)));
   const scroll = $("scroll");
   scroll.scrollTop = scroll.scrollHeight;
 }
@@ -188,10 +197,10 @@ function th(cls, text) {
   return h;
 }
 
-// drawRow draws a row as loopkit trace does: ● where it happens, an arrow
-// ●──▶ from the lane that acts to the lane it hands to, ┼ where it crosses
-// a lane, │ for the other lanes.
-function drawRow(r, shown) {
+// drawRow draws row r, the i-th kept, as loopkit trace does: ● where it
+// happens, an arrow ●──▶ from the lane that acts to the lane it hands to,
+// ┼ where it crosses a lane, │ for a lane that lives through the row.
+function drawRow(r, i, shown, first, last) {
   const tr = document.createElement("tr");
   tr.dataset.seq = r.seq;
   tr.classList.toggle("poll", !!r.iteration);
@@ -200,12 +209,13 @@ function drawRow(r, shown) {
   const from = shown.indexOf(r.from), to = shown.indexOf(r.to);
   const lo = Math.min(from, to), hi = Math.max(from, to);
   const dots = new Set(r.dots || []);
-  shown.forEach((name, i) => {
-    let mark = "│", cls = "cell";
-    if (i === from || dots.has(name)) { mark = "●"; cls = "cell on"; }
+  shown.forEach((name, j) => {
+    const lives = first.get(name) <= i && i <= last.get(name);
+    let mark = lives ? "│" : " ", cls = "cell";
+    if (j === from || dots.has(name)) { mark = "●"; cls = "cell on"; }
     if (from !== to) {
-      if (i === to) { mark = to > from ? "▶" : "◀"; cls = "cell arrow"; }
-      else if (i > lo && i < hi && !dots.has(name)) { mark = "┼"; cls = "cell arrow"; }
+      if (j === to) { mark = to > from ? "▶" : "◀"; cls = "cell arrow"; }
+      else if (j > lo && j < hi && !dots.has(name)) { mark = lives ? "┼" : "─"; cls = "cell arrow"; }
     }
     tr.append(cell(cls, mark));
   });
