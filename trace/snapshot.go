@@ -39,15 +39,16 @@ func (r *Recorder) Snapshot(hub *coroutines.Hub) Snapshot {
 	st := r.loop.State()
 	s := Snapshot{Iteration: st.Iteration, Clock: r.since(st.Now), Ready: st.Ready}
 	// Name the fds in increasing order, as the next poll would: a run
-	// shown step by step names them as a run that is not.
+	// shown step by step names them as a run that is not. One fstat each.
+	names := map[int]string{}
 	for _, fd := range slices.Sorted(slices.Values(slices.Concat(st.Readers, st.Writers))) {
-		r.FDName(fd)
+		names[fd] = r.FDName(fd)
 	}
 	for _, fd := range st.Readers {
-		s.Readers = append(s.Readers, r.FDName(fd))
+		s.Readers = append(s.Readers, names[fd])
 	}
 	for _, fd := range st.Writers {
-		s.Writers = append(s.Writers, r.FDName(fd))
+		s.Writers = append(s.Writers, names[fd])
 	}
 	for _, t := range st.Timers {
 		s.Timers = append(s.Timers, r.since(t))
