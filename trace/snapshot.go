@@ -30,8 +30,9 @@ type Coroutine struct {
 // Snapshot returns what the attached loop holds now, and the coroutines of
 // hub (nil: none). Call it on the loop goroutine from an observer's
 // IterationStarted: Iteration is the iteration starting. Without Attach it
-// knows only the iteration the recorder last saw start. It costs what loop.State costs, and an fstat per
-// fd not named yet: for showing, not for the hot path.
+// knows only the iteration the recorder last saw start. It costs what
+// loop.State costs, and an fstat per fd (a name belongs to the file, and
+// the number may hold another by now): for showing, not for the hot path.
 func (r *Recorder) Snapshot(hub *coroutines.Hub) Snapshot {
 	if r.loop == nil {
 		return Snapshot{Iteration: r.iteration}
