@@ -12,15 +12,21 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+
+	"github.com/loopkit/loopkit/internal/sock"
 )
 
 // Addrs returns the addresses ("192.168.1.20:7008") at which other
 // machines reach a server listening on listening, as the server's
 // listener reports it ("0.0.0.0:7008", "[::]:7008", "10.0.0.5:7008"):
 // for an unspecified host, the addresses of this machine's network
-// interfaces; for another host, that host; for loopback, none. It lists
-// the interfaces once per call.
+// interfaces; for another host, that host; for loopback, and for a Unix
+// socket's path ("unix:/tmp/chat.sock"), none. It lists the interfaces
+// once per call.
 func Addrs(listening string) ([]string, error) {
+	if _, ok := sock.UnixPath(listening); ok {
+		return nil, nil // a socket file is reached from this machine only
+	}
 	ap, err := netip.ParseAddrPort(listening)
 	if err != nil {
 		return nil, fmt.Errorf("lan: %w", err)

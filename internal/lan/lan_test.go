@@ -52,6 +52,7 @@ func TestAddrs(t *testing.T) {
 		{"127.0.0.1:7008", nil},
 		{"[::1]:7008", nil},
 		{"10.0.0.5:7008", []string{"10.0.0.5:7008"}},
+		{"unix:/tmp/chat.sock", nil},
 	}
 	for _, tt := range tests {
 		got, err := Addrs(tt.listening)
