@@ -44,9 +44,10 @@ darwin-check:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## compare: the comparison of pollers and styles (see cmd/loopkit).
+## compare: the comparison of pollers and styles (see cmd/loopkit);
+## ARGS=--yours adds your poller of step 03 beside select, poll and epoll.
 compare:
-	$(GO) run ./cmd/loopkit compare
+	$(GO) run ./cmd/loopkit compare $(ARGS)
 
 ## homelands: each style beside its homeland (Node, asyncio, gevent, C, Go net), in rounds
 ## on pinned CPUs (a few minutes; it names what to install for a missing runtime).

@@ -4,7 +4,7 @@
 //	loopkit run echo  --style callbacks --backend epoll [--addr 127.0.0.1:8000] [--loops 2]
 //	loopkit run chat  --style coroutines [--name-timeout 60s]  (then: loopkit join 127.0.0.1:8001)
 //	loopkit run fetch --style callbacks [--pool 20] [URL ...]
-//	loopkit compare [--full] [--out report]
+//	loopkit compare [--full] [--yours] [--out report]
 //	loopkit compare --homelands [--rounds 3] [--out report/homelands]
 //	loopkit trace print_sum [--style callbacks] [--svg FILE] [--step]
 //	loopkit watch echo [--style callbacks]  (or: loopkit watch chat --live)
@@ -17,13 +17,15 @@
 // same load on every style and backend, prints a table and writes a report
 // folder with results.json and SVG charts; with --homelands it measures
 // each style beside the servers of package bench (Node, asyncio, gevent, C)
-// and Go's net, in rounds, on pinned CPUs. trace
+// and Go's net, in rounds, on pinned CPUs; with --yours it adds the
+// poller of tutorial step 03 ("yours"), measured by the step's own program.
+// trace
 // runs a scenario (print_sum, or an example with scripted clients) on a
 // traced loop and draws what the loop and the coroutines did; loopkit trace
 // alone lists the scenarios. watch shows a scenario, or a live echo or
 // chat, in a browser as the loop runs (package watch). join is a line
-// client, the job of nc or telnet. room shows a workshop's progress on one screen: each student's
-// make progress SEND=HOST:PORT reports to it.
+// client, the job of nc or telnet. room shows a workshop's progress on one
+// screen: each student's make progress SEND=HOST:PORT reports to it.
 //
 // Where not to add things: this command only parses flags, starts the
 // examples and measures them, and holds the workshop's two tools, join and
