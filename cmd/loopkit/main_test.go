@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/loopkit/loopkit/loop"
 )
 
 // TestMain lets compare's children run: compare starts servers by running
@@ -38,7 +40,7 @@ func TestBadArgumentsListTheChoices(t *testing.T) {
 		{[]string{"run"}, "which program? (choose one of: echo, chat, fetch)"},
 		{[]string{"run", "ftp"}, `unknown program "ftp" (choose one of: echo, chat, fetch)`},
 		{[]string{"run", "echo", "--style", "threads"}, `unknown style "threads" (choose one of: goroutines, callbacks, protocol, coroutines)`},
-		{[]string{"run", "chat", "--backend", "iouring"}, `unknown backend "iouring" (this OS has: epoll, poll, select)`},
+		{[]string{"run", "chat", "--backend", "iouring"}, `unknown backend "iouring" (this OS has: ` + strings.Join(loop.Backends(), ", ") + ")"},
 		{[]string{"run", "echo", "--loops", "0"}, "--loops must be at least 1"},
 		{[]string{"run", "echo", "--colour"}, "flag provided but not defined: -colour"},
 		{[]string{"run", "echo", "--style", "goroutines", "--loops", "2", "--backend", "select"}, "--backend: the goroutines style has no loop"},
