@@ -148,3 +148,38 @@ func TestPartialSendsGoOnWhereTheyStopped(t *testing.T) {
 		t.Errorf("Stats().PartialSends = 0: no send was partial, so this test did not test them")
 	}
 }
+
+// TestCloseCancelsASendStuckOnAFullWindow: a client that sends and never
+// reads leaves the server's send waiting in the kernel, with the
+// connection's buffer. Close must cancel it, wait for its completion, and
+// close the connection, leaving no fd behind.
+func TestCloseCancelsASendStuckOnAFullWindow(t *testing.T) {
+	testutil.CheckFDs(t)
+	s, err := Start("127.0.0.1:0", func(err error) { t.Errorf("server reported: %v", err) })
+	if errors.Is(err, uring.ErrUnavailable) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	c := dialSmallWindow(t, s.Addr())
+	// Write until the kernel takes no more: the server's send is then
+	// stuck, and so is its next recv.
+	c.SetWriteDeadline(time.Now().Add(testutil.Scale(500 * time.Millisecond)))
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := c.Write(chunk); err != nil {
+			break
+		}
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close() = %v, want nil", err)
+		}
+	case <-time.After(echotest.Bound()):
+		t.Fatalf("Close() did not return within %v with a send stuck in the kernel", echotest.Bound())
+	}
+}
