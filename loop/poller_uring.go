@@ -37,11 +37,10 @@ import (
 // completes at every wake-up of its fd: an edge, not a level. A reader that
 // leaves data unread is woken by no new edge, so a multishot poller must
 // poll each reported fd again anyway, and cancel and re-add the request
-// whenever its events change. Production readiness layers over io_uring
-// (liburing's examples, Rust's io-uring crate users) use multishot with
-// edge-triggered readers that read until EAGAIN; the kit's loop is
-// level-triggered on every backend, so the one-shot request is the
-// honest fit here.
+// whenever its events change. Multishot suits an edge-triggered loop,
+// whose readers read until EAGAIN (as Go's runtime does on epoll); the
+// kit's loop is level-triggered on every backend, so the one-shot request
+// is the honest fit here.
 type uringPoller struct {
 	// set by newUring
 	ring *uring.Ring
