@@ -41,6 +41,13 @@ import (
 // whose readers read until EAGAIN (as Go's runtime does on epoll); the
 // kit's loop is level-triggered on every backend, so the one-shot request
 // is the honest fit here.
+//
+// A miss the suites cannot fix here: on Linux 6.18, a Unix-domain socket
+// whose peer has half-closed, waited for as writable once its send buffer
+// is full, is not reported when the peer drains it, though poll(2) then
+// says writable; a multishot request misses it too, and epoll does not.
+// TCP sockets are not affected. callbacks/unix_test.go skips its
+// half-closing megabyte echo on this backend for that reason.
 type uringPoller struct {
 	// set by newUring
 	ring *uring.Ring
