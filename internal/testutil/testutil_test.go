@@ -78,8 +78,9 @@ func TestRunStopsAHungLoop(t *testing.T) {
 		if elapsed := time.Since(start); elapsed > Scale(5*time.Second) {
 			t.Errorf("Run returned after %v", elapsed)
 		}
-		if len(fake.errors) != 1 || !strings.Contains(fake.errors[0], "loop still running after 50ms") {
-			t.Errorf("the watchdog reported %q, want one error saying the loop still ran", fake.errors)
+		want := fmt.Sprintf("loop still running after %v", Scale(50*time.Millisecond))
+		if len(fake.errors) != 1 || !strings.Contains(fake.errors[0], want) {
+			t.Errorf("the watchdog reported %q, want one error saying %q", fake.errors, want)
 		}
 	})
 }
