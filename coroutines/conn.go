@@ -258,5 +258,8 @@ func (c *Conn) opError(op string, err error) error {
 	if errno, ok := err.(unix.Errno); ok {
 		err = os.NewSyscallError(op, errno)
 	}
+	if !c.local.IsValid() { // a Unix-domain socket, whose paths are not kept
+		return &net.OpError{Op: op, Net: "unix", Source: sock.UnixAddr(nil), Addr: sock.UnixAddr(nil), Err: err}
+	}
 	return &net.OpError{Op: op, Net: "tcp", Source: sock.TCPAddr(c.local), Addr: sock.TCPAddr(c.remote), Err: err}
 }

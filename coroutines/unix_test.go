@@ -24,7 +24,8 @@ func namesOf(c net.Conn) addrNames {
 // StreamServer and dials it from a coroutine. The net.Conns of both ends
 // (Bind) give *net.UnixAddrs: the server's path on the accepting end and
 // as the dialer's peer, "" for the dialer's own end, which has no name.
-// Closing the server removes the socket file.
+// Closing the server removes the socket file. An error names the network
+// as package net would: unix.
 func TestUnixStreamServerAndDialNameTheirEnds(t *testing.T) {
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		f := newNetFixture(t, backend)
@@ -42,6 +43,7 @@ func TestUnixStreamServerAndDialNameTheirEnds(t *testing.T) {
 		f.cos = append(f.cos, srv.Start())
 		var client addrNames
 		var echoed []byte
+		var readErr error
 		f.spawn("client", func(ctx context.Context) error {
 			defer srv.Close()
 			c, err := Dial(ctx, "unix:"+path)
@@ -57,10 +59,18 @@ func TestUnixStreamServerAndDialNameTheirEnds(t *testing.T) {
 			if err := c.CloseWrite(); err != nil {
 				return err
 			}
-			echoed, err = io.ReadAll(nc)
-			return err
+			if echoed, err = io.ReadAll(nc); err != nil {
+				return err
+			}
+			c.Close()
+			_, readErr = c.Read(ctx, make([]byte, 1))
+			return nil
 		})
 		f.run(10 * time.Second)
+		var opErr *net.OpError
+		if !errors.As(readErr, &opErr) || opErr.Net != "unix" {
+			t.Errorf("Read after Close: %v, want a *net.OpError whose network is unix", readErr)
+		}
 		want := []addrNames{{"unix", path, "unix", ""}, {"unix", "", "unix", path}}
 		if diff := cmp.Diff(want, []addrNames{server, client}); diff != "" {
 			t.Errorf("addresses of the server's and the client's ends (-want +got):\n%s", diff)
