@@ -11,14 +11,15 @@ import "github.com/loopkit/loopkit/internal/uring"
 // profile), so it comes second, and only where it works.
 var backends = linuxBackends(probeUring)
 
-// linuxBackends lists the backends, uring among them only if probe finds
-// that a ring can be set up here.
+// linuxBackends lists the backends; uring is refused, with probe's reason,
+// unless probe finds that a ring can be set up here.
 func linuxBackends(probe func() error) []backend {
-	list := []backend{{"epoll", newEpoll}}
-	if probe() == nil {
-		list = append(list, backend{"uring", newUring})
+	return []backend{
+		{name: "epoll", open: newEpoll},
+		{name: "uring", open: newUring, refused: probe()},
+		{name: "poll", open: newPoll},
+		{name: "select", open: newSelect},
 	}
-	return append(list, backend{"poll", newPoll}, backend{"select", newSelect})
 }
 
 // probeUring sets up a small ring and closes it: the only sure way to know

@@ -55,8 +55,9 @@
 //
 // The Poller interface is three methods; its contract is written in
 // poller.go, one backend per file: poller_select.go, poller_poll.go,
-// poller_epoll.go, poller_kqueue.go. Choose one with WithBackend or the
-// environment variable LOOPKIT_BACKEND, or give your own with WithPoller.
+// poller_epoll.go, poller_uring.go (Linux's io_uring, where it is switched
+// on), poller_kqueue.go. Choose one with WithBackend or the environment
+// variable LOOPKIT_BACKEND, or give your own with WithPoller.
 // Package looptest checks any Poller, and any loop, against the contract.
 //
 // # Where not to add things

@@ -10,7 +10,7 @@ import (
 
 // A Poller is the one place the loop waits: it keeps a set of fds with the
 // events each is waited for, and Wait blocks until some of them are ready or
-// the timeout passes. Every backend (select, poll, epoll, kqueue) meets the
+// the timeout passes. Every backend (select, poll, epoll, uring, kqueue) meets the
 // same contract, which looptest.TestPoller checks:
 //
 //   - Register(fd, ev) sets the events fd is waited for, replacing what it
@@ -75,7 +75,10 @@ type FDLimiter interface {
 // names this OS has; an unknown name is an error that lists them.
 func NewPoller(name string) (Poller, error) {
 	for _, b := range backends {
-		if b.name == name {
+		switch {
+		case b.name == name && b.refused != nil:
+			return nil, fmt.Errorf("loop: backend %q cannot be used here: %w", name, b.refused)
+		case b.name == name:
 			return b.open()
 		}
 	}
@@ -84,9 +87,11 @@ func NewPoller(name string) (Poller, error) {
 
 // Backends returns the names of the pollers this OS has, best first.
 func Backends() []string {
-	names := make([]string, len(backends))
-	for i, b := range backends {
-		names[i] = b.name
+	var names []string
+	for _, b := range backends {
+		if b.refused == nil {
+			names = append(names, b.name)
+		}
 	}
 	return names
 }
@@ -94,6 +99,7 @@ func Backends() []string {
 // A backend is a named poller constructor. The list, backends, is set per OS
 // in backends_linux.go and backends_bsd.go, best first.
 type backend struct {
-	name string
-	open func() (Poller, error)
+	name    string
+	open    func() (Poller, error)
+	refused error // why this machine cannot use it (io_uring switched off), or nil
 }

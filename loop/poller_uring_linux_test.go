@@ -5,6 +5,7 @@ package loop
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 )
 
 // TestUringListedOnlyWhereItWorks fakes the probe both ways: where
-// io_uring is refused, Backends has no uring, and the others stay.
+// io_uring is refused, Backends has no uring, the others stay, and asking
+// for uring says why it cannot be had rather than "unknown backend".
 func TestUringListedOnlyWhereItWorks(t *testing.T) {
 	refused := fmt.Errorf("uring: %w: faked (%w)", uring.ErrUnavailable, unix.EPERM)
 	tests := []struct {
@@ -28,12 +30,15 @@ func TestUringListedOnlyWhereItWorks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []string
-			for _, b := range linuxBackends(func() error { return tt.probe }) {
-				got = append(got, b.name)
+			saved := backends
+			defer func() { backends = saved }()
+			backends = linuxBackends(func() error { return tt.probe })
+			if diff := cmp.Diff(tt.want, Backends()); diff != "" {
+				t.Errorf("Backends() with probe() = %v (-want +got):\n%s", tt.probe, diff)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("backends with probe() = %v (-want +got):\n%s", tt.probe, diff)
+			_, err := NewPoller("uring")
+			if tt.probe != nil && (!errors.Is(err, unix.EPERM) || !strings.Contains(err.Error(), "cannot be used here")) {
+				t.Errorf("NewPoller(uring) where refused = %v, want the refusal, saying why", err)
 			}
 		})
 	}
