@@ -174,11 +174,9 @@ func (p *Process) Kill(sig syscall.Signal) error {
 
 // reap collects the child's status if it has exited, without blocking:
 // what each exit watch calls when the loop tells it something happened.
-// It reports whether the child was reaped.
-func (p *Process) reap() bool {
-	if p.result.Ready() {
-		return true
-	}
+// It is never called once the child is reaped: exited ends the watch, and
+// the loop drops a waiter or handler removed since its poll.
+func (p *Process) reap() {
 	var ws unix.WaitStatus
 	pid, err := unix.Wait4(p.Pid, &ws, unix.WNOHANG, nil)
 	for err == unix.EINTR {
@@ -189,16 +187,15 @@ func (p *Process) reap() bool {
 		// ECHILD: someone else waited for our child (a wait for any
 		// child, elsewhere in the program). Its status is lost.
 		p.exited(Status{Code: -1}, fmt.Errorf("process: waiting for pid %d: %w", p.Pid, os.NewSyscallError("wait4", err)))
-		return true
+		return
 	case pid == 0:
-		return false // still running: the signal was another child's
+		return // still running: the signal was another child's
 	}
 	st := Status{Code: ws.ExitStatus()}
 	if ws.Signaled() {
 		st = Status{Code: -1, Signal: ws.Signal()}
 	}
 	p.exited(st, nil)
-	return true
 }
 
 // exited ends the exit watch, sets the result and calls the OnExit

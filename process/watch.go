@@ -41,7 +41,7 @@ func (p *Process) watchBeforeFork(w Watch) (exitWatch, error) {
 // at each SIGCHLD (uv__wait_children); asyncio's ThreadedChildWatcher gave
 // up on signals and blocks a thread in waitpid per child.
 func (p *Process) watchSIGCHLD() (exitWatch, error) {
-	h, err := signals.Handle(p.loop, syscall.SIGCHLD, func() { p.reap() })
+	h, err := signals.Handle(p.loop, syscall.SIGCHLD, p.reap)
 	if err != nil {
 		return exitWatch{}, err
 	}

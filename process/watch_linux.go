@@ -37,7 +37,7 @@ func (p *Process) watchPidFD() error {
 		return err
 	}
 	unix.CloseOnExec(fd)
-	if err := p.loop.AddReader(fd, func() { p.reap() }); err != nil {
+	if err := p.loop.AddReader(fd, p.reap); err != nil {
 		unix.Close(fd)
 		p.killAndReap()
 		return fmt.Errorf("process: watching pid %d: %w", p.Pid, err)
