@@ -1,8 +1,13 @@
 package sock
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"os"
+
+	"golang.org/x/sys/unix"
 )
 
 // An Endpoint is where a stream listener is bound: an IP address and port
@@ -50,4 +55,79 @@ func (e Endpoint) NetAddr() net.Addr {
 		return &net.UnixAddr{Name: e.File.Path(), Net: "unix"}
 	}
 	return TCPAddr(e.AddrPort)
+}
+
+// Connect starts a non-blocking connect to addr, a TCP "host:port" or a
+// Unix-domain socket's "unix:PATH". It returns the fd at once; the
+// connection is made when the fd becomes writable, and ConnectResult then
+// tells whether it succeeded. (A connect to loopback may also finish at
+// once: then the fd is writable right away and ConnectResult returns nil.)
+//
+// A Unix-domain connect never waits for a handshake: there is no network
+// between the two ends, and the kernel connects (or refuses) within the
+// call. So EINPROGRESS does not come on Linux, and EAGAIN means something
+// else than with TCP: the listener's queue of connections not yet accepted
+// is full, and no connection is being made. The kit says so, as Go's net
+// does, rather than wait and retry.
+func Connect(addr string) (int, error) {
+	sa, family, err := streamSockaddr(addr)
+	if err != nil {
+		return -1, err
+	}
+	fd, err := Socket(family, unix.SOCK_STREAM)
+	if err != nil {
+		return -1, err
+	}
+	err = unix.Connect(fd, sa)
+	switch {
+	case err == nil, errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EINTR):
+		setNoDelay(fd)
+		return fd, nil
+	case family == unix.AF_UNIX && errors.Is(err, unix.EAGAIN):
+		err = fmt.Errorf("the server's queue of connections not yet accepted is full: %w", os.NewSyscallError("connect", err))
+	default:
+		err = os.NewSyscallError("connect", err)
+	}
+	unix.Close(fd)
+	return -1, fmt.Errorf("dial %s: %w", dialName(addr), err)
+}
+
+// streamSockaddr returns the socket address that addr names, as connect
+// takes it, and its family: AF_UNIX for "unix:PATH", else AF_INET or
+// AF_INET6 for a TCP "host:port".
+func streamSockaddr(addr string) (unix.Sockaddr, int, error) {
+	if path, ok := UnixPath(addr); ok {
+		if err := checkUnixPath(addr, path); err != nil {
+			return nil, 0, err
+		}
+		return &unix.SockaddrUnix{Name: path}, unix.AF_UNIX, nil
+	}
+	ap, err := ParseAddr(addr)
+	if err != nil {
+		return nil, 0, err
+	}
+	return Sockaddr(ap), family(ap), nil
+}
+
+// ConnectResult returns the outcome of a non-blocking connect once its fd is
+// writable: the connect's own error is kept in SO_ERROR, since the connect
+// call returned before it was known.
+func ConnectResult(fd int, addr string) error {
+	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", dialName(addr), os.NewSyscallError("getsockopt SO_ERROR", err))
+	}
+	if errno != 0 {
+		return fmt.Errorf("dial %s: %w", dialName(addr), os.NewSyscallError("connect", unix.Errno(errno)))
+	}
+	return nil
+}
+
+// dialName names the network and the address of a dial in its errors, as
+// package net does: "tcp 127.0.0.1:7008", "unix /tmp/chat.sock".
+func dialName(addr string) string {
+	if path, ok := UnixPath(addr); ok {
+		return "unix " + path
+	}
+	return "tcp " + addr
 }

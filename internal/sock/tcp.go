@@ -91,57 +91,8 @@ func Accept(listener int) (int, netip.AddrPort, error) {
 	return fd, AddrPort(sa), nil
 }
 
-// Connect starts a non-blocking connect to addr. It returns the fd at once;
-// the connection is made when the fd becomes writable, and ConnectResult then
-// tells whether it succeeded. (A connect to loopback may also finish at once:
-// then the fd is writable right away and ConnectResult returns nil.) A path
-// ("unix:/tmp/chat.sock") connects a Unix-domain socket, which is done or
-// refused within the call (connectUnix).
-func Connect(addr string) (int, error) {
-	if path, ok := UnixPath(addr); ok {
-		return connectUnix(addr, path)
-	}
-	ap, err := ParseAddr(addr)
-	if err != nil {
-		return -1, err
-	}
-	fd, err := Socket(family(ap), unix.SOCK_STREAM)
-	if err != nil {
-		return -1, err
-	}
-	err = unix.Connect(fd, Sockaddr(ap))
-	if err != nil && !errors.Is(err, unix.EINPROGRESS) && !errors.Is(err, unix.EINTR) {
-		unix.Close(fd)
-		return -1, fmt.Errorf("dial tcp %s: %w", addr, os.NewSyscallError("connect", err))
-	}
-	setNoDelay(fd)
-	return fd, nil
-}
-
-// ConnectResult returns the outcome of a non-blocking connect once its fd is
-// writable: the connect's own error is kept in SO_ERROR, since the connect
-// call returned before it was known.
-func ConnectResult(fd int, addr string) error {
-	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
-	if err != nil {
-		return fmt.Errorf("dial %s: %w", dialName(addr), os.NewSyscallError("getsockopt SO_ERROR", err))
-	}
-	if errno != 0 {
-		return fmt.Errorf("dial %s: %w", dialName(addr), os.NewSyscallError("connect", unix.Errno(errno)))
-	}
-	return nil
-}
-
-// dialName names the network and the address of a dial in its errors, as
-// package net does: "tcp 127.0.0.1:7008", "unix /tmp/chat.sock".
-func dialName(addr string) string {
-	if path, ok := UnixPath(addr); ok {
-		return "unix " + path
-	}
-	return "tcp " + addr
-}
-
 func setNoDelay(fd int) {
-	// Best effort: it fails only on sockets that are not TCP.
+	// Best effort: it fails only on sockets that are not TCP (a Unix-domain
+	// one has no Nagle's algorithm to turn off).
 	unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
 }

@@ -180,35 +180,6 @@ func (f SocketFile) Remove() error {
 	return os.Remove(f.path)
 }
 
-// connectUnix starts a non-blocking connect to the socket at path.
-//
-// A Unix-domain connect never waits for a handshake: there is no network
-// between the two ends, and the kernel connects (or refuses) within the
-// call. So EINPROGRESS does not come on Linux, and EAGAIN means something
-// else than with TCP: the listener's queue of connections not yet accepted
-// is full, and no connection is being made. The kit says so, as Go's net
-// does, rather than wait and retry.
-func connectUnix(addr, path string) (int, error) {
-	if err := checkUnixPath(addr, path); err != nil {
-		return -1, err
-	}
-	fd, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM)
-	if err != nil {
-		return -1, err
-	}
-	err = unix.Connect(fd, &unix.SockaddrUnix{Name: path})
-	switch {
-	case err == nil, errors.Is(err, unix.EINPROGRESS), errors.Is(err, unix.EINTR):
-		return fd, nil
-	case errors.Is(err, unix.EAGAIN):
-		err = fmt.Errorf("the server's queue of connections not yet accepted is full: %w", os.NewSyscallError("connect", err))
-	default:
-		err = os.NewSyscallError("connect", err)
-	}
-	unix.Close(fd)
-	return -1, fmt.Errorf("dial unix %s: %w", path, err)
-}
-
 // UnixAddr returns the path of a Unix-domain socket's end as the net.Addr
 // that net.Conn's LocalAddr and RemoteAddr return. An unnamed end (a
 // client's, which connects without binding) has the name "", as on every
