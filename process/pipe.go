@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/loopkit/loopkit/coroutines"
+	"github.com/loopkit/loopkit/internal/sock"
 	"github.com/loopkit/loopkit/loop"
 	"golang.org/x/sys/unix"
 )
@@ -155,9 +156,9 @@ func (p *Pipe) OnRead(fn func(data []byte, err error)) {
 
 // readable is OnRead's loop waiter: one read per readiness.
 func (p *Pipe) readable() {
-	n, err := unix.Read(p.fd, p.buf)
+	n, err := sock.Read(p.fd, p.buf)
 	switch {
-	case err == unix.EAGAIN || err == unix.EINTR:
+	case sock.WouldBlock(err):
 		return // level-triggered: the loop asks again
 	case err != nil:
 		p.abort(os.NewSyscallError("read", err))
@@ -220,18 +221,14 @@ func (p *Pipe) writable() {
 
 // writeOnce is one write: EAGAIN is 0 bytes, not an error.
 func (p *Pipe) writeOnce(data []byte) (int, error) {
-	for {
-		n, err := unix.Write(p.fd, data)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err == unix.EAGAIN:
-			return 0, nil
-		case err != nil:
-			return 0, fmt.Errorf("process: writing to %s: %w", p.name, os.NewSyscallError("write", err))
-		}
-		return n, nil
+	n, err := sock.Write(p.fd, data)
+	switch {
+	case sock.WouldBlock(err):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("process: writing to %s: %w", p.name, os.NewSyscallError("write", err))
 	}
+	return n, nil
 }
 
 // Close closes the pipe. For stdin that is the child's end of input (EOF),
@@ -308,11 +305,9 @@ func (p *Pipe) Read(ctx context.Context, b []byte) (int, error) {
 		return 0, err
 	}
 	for {
-		n, err := unix.Read(p.fd, b)
+		n, err := sock.Read(p.fd, b)
 		switch {
-		case err == unix.EINTR:
-			continue
-		case err == unix.EAGAIN:
+		case sock.WouldBlock(err):
 			if err := p.park(ctx, p.loop.AddReader, p.loop.RemoveReader); err != nil {
 				return 0, err
 			}
