@@ -29,8 +29,7 @@ func catchStop() (*stopSignals, error) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		h, err := signals.Handle(l, sig, s.release)
 		if err != nil {
-			s.release()
-			l.Close()
+			s.close()
 			return nil, err
 		}
 		h.Hold() // nothing else keeps this loop running
