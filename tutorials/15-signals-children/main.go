@@ -55,16 +55,12 @@ func run(args []string, out io.Writer) error {
 // onSignal. It returns what to call when run ends.
 func onInterrupt(l *loop.Loop, onSignal onSignalFunc, out io.Writer) (stop func()) {
 	release := l.Hold() // until Ctrl-C: nothing else would keep the loop going
-	stopped := false
 	stopSignal := onSignal(l, os.Interrupt, func() {
 		fmt.Fprintln(out, "Ctrl-C (SIGINT) reached the loop as a callback: stopping")
 		l.Stop() // even if children not reaped still hold the loop
 	})
 	return func() {
-		if !stopped {
-			stopped = true
-			stopSignal()
-		}
+		stopSignal()
 		release()
 	}
 }
