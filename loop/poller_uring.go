@@ -42,12 +42,13 @@ import (
 // kit's loop is level-triggered on every backend, so the one-shot request
 // is the honest fit here.
 //
-// A miss the suites cannot fix here: on Linux 6.18, a Unix-domain socket
-// whose peer has half-closed, waited for as writable once its send buffer
-// is full, is not reported when the peer drains it, though poll(2) then
-// says writable; a multishot request misses it too, and epoll does not.
-// TCP sockets are not affected. callbacks/unix_test.go skips its
-// half-closing megabyte echo on this backend for that reason.
+// One request the kernel will not let wait: io_uring adds POLLRDHUP to
+// every poll request's events, so a socket whose peer has shut down its
+// writing completes a one-shot request at once, writable or not. Re-armed,
+// it would complete again at once, a spin; left unarmed, a writer waiting
+// to flush to a half-closed peer would never be woken. Such an fd gets a
+// multishot request instead (see collect), which completes once at once
+// and then again at each wake-up, like a poll(2) that wakes for POLLOUT.
 type uringPoller struct {
 	// set by newUring
 	ring *uring.Ring
@@ -161,16 +162,20 @@ func (p *uringPoller) Close() error {
 // fd may be listed twice, or dropped since).
 func (p *uringPoller) arm() {
 	for _, fd := range p.toArm {
-		w, ok := p.watched[fd]
-		if !ok || w.request != 0 {
-			continue
+		if w, ok := p.watched[fd]; ok && w.request == 0 {
+			p.request(fd, w, 0)
 		}
-		p.armed++
-		w.request = uint64(fd)<<32 | uint64(p.armed)
-		p.watched[fd] = w
-		p.submit(func(sqe *uring.SQE) { uring.PrepPollAdd(sqe, fd, pollMask(w.events), w.request) })
 	}
 	p.toArm = p.toArm[:0]
+}
+
+// request writes a poll request for fd, with flags (0, or
+// uring.PollMultishot), and records its user_data as the fd's current one.
+func (p *uringPoller) request(fd int, w uringWatch, flags uint32) {
+	p.armed++
+	w.request = uint64(fd)<<32 | uint64(p.armed)
+	p.watched[fd] = w
+	p.submit(func(sqe *uring.SQE) { uring.PrepPollAdd(sqe, fd, pollMask(w.events), flags, w.request) })
 }
 
 // submit fills the next submission entry with prepare. When the ring is
@@ -195,8 +200,11 @@ func (p *uringPoller) prepareRemoval(sqe *uring.SQE, request uint64) {
 
 // collect converts completions to events, at most len(ready); the other
 // completions stay in the ring for the next Wait. A completion is current
-// if it is the request the fd has now; the fd then goes back to toArm
-// (level-triggered).
+// if it is the request the fd has now. With an event, the fd goes back to
+// toArm (level-triggered), and a multishot request still armed is removed.
+// With none (only the POLLRDHUP the kernel adds, see uringPoller), a
+// multishot request still armed waits on, and a finished request is
+// replaced at once by a multishot one, which waits where a one-shot cannot.
 func (p *uringPoller) collect(ready []Event) int {
 	n := 0
 	for n < len(ready) {
@@ -209,13 +217,22 @@ func (p *uringPoller) collect(ready []Event) int {
 		if !ok || w.request != cqe.UserData {
 			continue // an old request, removed or replaced
 		}
+		armed := cqe.Flags&uring.CQEMore != 0
+		ev := uringReady(w.events, cqe.Res)
+		switch {
+		case ev == 0 && armed:
+			continue
+		case ev == 0:
+			p.request(fd, w, uring.PollMultishot)
+			continue
+		case armed:
+			p.submit(func(sqe *uring.SQE) { p.prepareRemoval(sqe, w.request) })
+		}
 		w.request = 0
 		p.watched[fd] = w
 		p.toArm = append(p.toArm, fd)
-		if ev := uringReady(w.events, cqe.Res); ev != 0 {
-			ready[n] = Event{FD: fd, Events: ev}
-			n++
-		}
+		ready[n] = Event{FD: fd, Events: ev}
+		n++
 	}
 	return n
 }

@@ -77,3 +77,57 @@ func TestUringDropReleasesTheFile(t *testing.T) {
 			"the removed poll request still holds the file", n, err)
 	}
 }
+
+// TestUringWakesTheWriterOfAHalfClosedSocket: the kernel completes every
+// poll request at once on a socket whose peer has shut down its writing
+// (it adds POLLRDHUP), so a writer waiting to flush to that peer must
+// still be reported writable once the peer drains the socket.
+func TestUringWakesTheWriterOfAHalfClosedSocket(t *testing.T) {
+	p, err := newUring()
+	if errors.Is(err, uring.ErrUnavailable) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatalf("newUring() = %v", err)
+	}
+	defer p.Close()
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pair[0])
+	defer unix.Close(pair[1])
+	if err := unix.Shutdown(pair[1], unix.SHUT_WR); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := unix.Write(pair[0], buf); err != nil {
+			break // the send buffer is full
+		}
+	}
+	if err := p.Register(pair[0], Writable); err != nil {
+		t.Fatalf("Register(%d, Writable) = %v", pair[0], err)
+	}
+	ready := make([]Event, 1)
+	if n, err := p.Wait(0, ready); n != 0 || err != nil {
+		t.Fatalf("Wait(0) with the send buffer full = %d, %v; want 0, nil", n, err)
+	}
+	// The peer drains while Wait blocks: a request that completed at once
+	// and was not replaced by one that waits would miss the wake-up.
+	go func() {
+		for {
+			if _, err := unix.Read(pair[1], buf); err != nil {
+				return
+			}
+		}
+	}()
+	n, err := p.Wait(5*time.Second, ready)
+	if err != nil {
+		t.Fatalf("Wait while the peer drains = %v", err)
+	}
+	want := []Event{{FD: pair[0], Events: Writable}}
+	if diff := cmp.Diff(want, ready[:n]); diff != "" {
+		t.Errorf("Wait while the half-closed peer drains the socket (-want +got):\n%s", diff)
+	}
+}

@@ -36,6 +36,13 @@ type CQE struct {
 	Flags    uint32 // CQEMore, ...
 }
 
+// CQE.Flags.
+const (
+	// CQEMore says the request is still in the kernel and will complete
+	// again: a multishot poll request (PollMultishot) that is still armed.
+	CQEMore = 1 << 1
+)
+
 // params is struct io_uring_params: what the program asks of
 // io_uring_setup, and what the kernel answers (the ring sizes it chose,
 // its features, and where each field of the rings lies in the mappings).
@@ -128,6 +135,10 @@ const (
 	// SQE.Addr.
 	cancelAll = 1 << 0
 	cancelFD  = 1 << 1
+	// PollMultishot (the flags of PrepPollAdd) keeps a poll request armed
+	// after it completes: it completes again at each wake-up of its fd,
+	// with CQEMore set, until it is removed.
+	PollMultishot = 1 << 0
 	// RecvPollFirst (SQE.IOPrio of OpRecv) skips the first try of a recv
 	// and waits for data at once: for a recv the program expects to find
 	// nothing yet, it saves a failed attempt (Linux 5.19; older kernels

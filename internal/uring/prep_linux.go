@@ -9,10 +9,12 @@ import "unsafe"
 // arguments, the result in the CQE's Res.
 
 // PrepPollAdd asks to complete once fd has one of the poll(2) events
-// (POLLIN, POLLOUT; POLLERR and POLLHUP always count). Res is the events
-// that came true.
-func PrepPollAdd(sqe *SQE, fd int, events uint32, userData uint64) {
-	sqe.Opcode, sqe.FD, sqe.UserData = OpPollAdd, int32(fd), userData
+// (POLLIN, POLLOUT), with flags (0, or PollMultishot). Res is the events
+// that came true. The kernel always adds POLLERR, POLLHUP and POLLRDHUP to
+// events: a socket whose peer has shut down its writing completes any poll
+// request at once, with at least POLLRDHUP.
+func PrepPollAdd(sqe *SQE, fd int, events, flags uint32, userData uint64) {
+	sqe.Opcode, sqe.FD, sqe.Len, sqe.UserData = OpPollAdd, int32(fd), flags, userData
 	sqe.OpFlags = events // poll32_events; little-endian layout, as on amd64 and arm64
 }
 
