@@ -16,12 +16,11 @@ import (
 // uv_signal_t.
 type Handler struct {
 	// Set by Handle, then read-only.
-	loop    *loop.Loop
-	fn      func()
-	deliver func()         // h.run as a func value, made once: no allocation per signal
-	ch      chan os.Signal // os/signal.Notify sends the signal here
-	done    chan struct{}  // closed by Stop: the relay ends
-	exited  chan struct{}  // closed by the relay as it ends
+	loop   *loop.Loop
+	fn     func()
+	ch     chan os.Signal // os/signal.Notify sends the signal here
+	done   chan struct{}  // closed by Stop: the relay ends
+	exited chan struct{}  // closed by the relay as it ends
 
 	// Owned by the loop goroutine.
 	stopped bool
@@ -46,7 +45,6 @@ func Handle(l *loop.Loop, sig syscall.Signal, fn func()) (*Handler, error) {
 	}
 	h := &Handler{loop: l, fn: fn,
 		ch: make(chan os.Signal, 1), done: make(chan struct{}), exited: make(chan struct{})}
-	h.deliver = h.run
 	signal.Notify(h.ch, sig)
 	go h.relay()
 	return h, nil
@@ -77,7 +75,7 @@ func (h *Handler) relay() {
 	for {
 		select {
 		case <-h.ch:
-			if err := h.loop.CallSoonThreadSafe(h.deliver); err != nil {
+			if err := h.loop.CallSoonThreadSafe(h.run); err != nil {
 				// The loop is closed: nobody is left to run the
 				// handler. Give the signal back to its default, so
 				// that a Ctrl-C still ends the program.

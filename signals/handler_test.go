@@ -90,7 +90,7 @@ func TestStoppedHandlerNeverRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l.CallSoon(h.deliver) // as the relay would, for a signal on its way
+	l.CallSoon(h.run) // as the relay would, for a signal on its way
 	h.Stop()
 	testutil.Run(t, l, 5*time.Second)
 	if ran {
