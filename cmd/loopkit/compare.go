@@ -16,6 +16,7 @@ import (
 	"github.com/loopkit/loopkit/examples/chat"
 	"github.com/loopkit/loopkit/examples/echo"
 	"github.com/loopkit/loopkit/examples/fetch"
+	"github.com/loopkit/loopkit/internal/pollcost"
 	"github.com/loopkit/loopkit/loop"
 )
 
@@ -259,15 +260,12 @@ func measureCode(o compareOptions, r *results, p *progressLine) []codeFigures {
 	return code
 }
 
-// pollIterations is how many loop iterations a poll cost is the mean of.
-const pollIterations = 2000
-
 func measurePollCost(o compareOptions, r *results, p *progressLine) []pollFigures {
 	var out []pollFigures
 	for _, b := range o.backends {
 		for _, n := range o.idle {
 			p.show(fmt.Sprintf("poll cost: %s, %d idle fds", b, n))
-			d, err := pollCost(b, n, pollIterations)
+			d, err := pollCost(b, n, pollcost.Iterations)
 			f := pollFigures{Backend: b, Idle: n, NsPerIteration: float64(d.Nanoseconds())}
 			if err != nil {
 				f.Error = err.Error()

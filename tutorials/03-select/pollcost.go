@@ -2,21 +2,14 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/sys/unix"
-
-	"github.com/loopkit/loopkit/internal/sock"
+	"github.com/loopkit/loopkit/internal/pollcost"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
 )
-
-// pollIterations is how many loop iterations a poll cost is the mean of,
-// as in loopkit compare.
-const pollIterations = 2000
 
 // measurePollCost prints, for each count of idle fds in the list
 // ("1,10,100"), what one iteration of the kit's loop costs on your poller:
@@ -39,7 +32,7 @@ func measurePollCost(r step.Run, list string) error {
 		return err
 	}
 	for _, n := range counts {
-		d, err := pollCost(impls[r.Impl], n, pollIterations)
+		d, err := pollCost(impls[r.Impl], n)
 		if err != nil {
 			fmt.Fprintf(r.Out, "poll cost: %d idle fds: error: %v\n", n, err)
 			continue
@@ -49,14 +42,11 @@ func measurePollCost(r step.Run, list string) error {
 	return nil
 }
 
-// pollCost measures the mean cost of one loop iteration on a poller from
-// newPoller, with idle fds watched: idle UDP sockets registered for
-// reading, never readable, and one socket that always is, so that every
-// poll returns at once with one event. It is the measure of the poll-cost
-// chart of loopkit compare (cmd/loopkit/pollcost.go), on your poller:
-// select hands the kernel every watched fd at every call, so its cost
-// grows with the idle fds.
-func pollCost(newPoller func() (loop.Poller, error), idle, iterations int) (time.Duration, error) {
+// pollCost measures a loop iteration on a poller from newPoller with idle
+// fds watched, as loopkit compare measures the kit's backends (package
+// pollcost): select hands the kernel every watched fd at every call, so
+// its cost grows with the idle fds.
+func pollCost(newPoller func() (loop.Poller, error), idle int) (time.Duration, error) {
 	p, err := newPoller()
 	if err != nil {
 		return 0, err
@@ -67,54 +57,5 @@ func pollCost(newPoller func() (loop.Poller, error), idle, iterations int) (time
 		return 0, err
 	}
 	defer l.Close()
-	var fds []int
-	defer func() {
-		for _, fd := range fds {
-			l.RemoveReader(fd)
-			unix.Close(fd)
-		}
-	}()
-	for range idle {
-		fd, _, err := sock.ListenPacket("127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		fds = append(fds, fd)
-		if err := l.AddReader(fd, func() {}); err != nil {
-			return 0, fmt.Errorf("%d idle fds: %w", idle, err)
-		}
-	}
-	busy, err := alwaysReadable()
-	if err != nil {
-		return 0, err
-	}
-	fds = append(fds, busy[0], busy[1])
-	if err := l.AddReader(busy[0], func() {}); err != nil {
-		return 0, err
-	}
-	for range iterations / 10 { // warm up: caches, the poller's maps
-		l.RunOnce()
-	}
-	began := time.Now()
-	for range iterations {
-		if err := l.RunOnce(); err != nil {
-			return 0, err
-		}
-	}
-	return time.Since(began) / time.Duration(iterations), nil
-}
-
-// alwaysReadable returns a socket pair whose first end holds a byte nobody
-// reads: readable at every poll, since readiness is level-triggered.
-func alwaysReadable() ([2]int, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	if err != nil {
-		return fds, os.NewSyscallError("socketpair", err)
-	}
-	if _, err := unix.Write(fds[1], []byte{1}); err != nil {
-		unix.Close(fds[0])
-		unix.Close(fds[1])
-		return fds, os.NewSyscallError("write", err)
-	}
-	return fds, nil
+	return pollcost.Measure(l, idle, pollcost.Iterations)
 }

@@ -1,4 +1,4 @@
-package main
+package pollcost
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// TestAlwaysReadableStaysReadable checks the busy socket of pollCost: both
+// TestAlwaysReadableStaysReadable checks the busy socket of Measure: both
 // ends non-blocking and close-on-exec, and the first readable at every
 // poll, since nobody reads its byte.
 func TestAlwaysReadableStaysReadable(t *testing.T) {
