@@ -63,13 +63,10 @@ func (lv *Live) Add(events []Event) []Row {
 // loop's, the fds' and the coroutines' in the order they appeared, then the
 // lanes of notes.
 func (lv *Live) Lanes() []Lane {
-	var lanes []Lane
-	for _, notes := range []bool{false, true} {
-		for _, l := range lv.b.d.lanes {
-			if (l.kind == noteLane) == notes {
-				lanes = append(lanes, Lane{Name: l.name, Kind: l.kind.String()})
-			}
-		}
+	ordered := lv.b.d.notesLast().lanes // Add has taken the rows: only lanes move
+	lanes := make([]Lane, len(ordered))
+	for i, l := range ordered {
+		lanes[i] = Lane{Name: l.name, Kind: l.kind.String()}
 	}
 	return lanes
 }
