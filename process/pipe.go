@@ -1,6 +1,7 @@
 package process
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -176,7 +177,7 @@ func (p *Pipe) readable() {
 // loop's error handler. data is copied if it must wait.
 func (p *Pipe) Write(data []byte, done func(error)) {
 	if err := p.usable("Write", true); err != nil || p.closing {
-		p.tell(done, cmpErr(err, ErrClosed))
+		p.tell(done, cmp.Or(err, ErrClosed))
 		return
 	}
 	if len(p.queue) == 0 {
@@ -257,7 +258,7 @@ func (p *Pipe) abort(err error) {
 	p.loop.RemoveWriter(p.fd)
 	unix.Close(p.fd)
 	for _, w := range p.queue {
-		p.tell(w.done, cmpErr(err, ErrClosed))
+		p.tell(w.done, cmp.Or(err, ErrClosed))
 	}
 	p.queue = nil
 	if p.onRead != nil && err != nil {
@@ -287,14 +288,6 @@ func (p *Pipe) usable(method string, write bool) error {
 		return fmt.Errorf("process: %s.%s: %s is written to, not read from", p.name, method, p.name)
 	}
 	return nil
-}
-
-// cmpErr returns err, or def if err is nil.
-func cmpErr(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
 }
 
 // Read parks the coroutine of ctx until the pipe has bytes to read, and
