@@ -68,7 +68,7 @@ func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOptio
 	ln.resumeFn = ln.resume
 	if err := l.AddReader(fd, ln.readableFn); err != nil {
 		unix.Close(fd)
-		bound.File.Remove()
+		bound.RemoveFile()
 		return nil, fmt.Errorf("callbacks: listen %s %s: %w", bound.Network(), addr, err)
 	}
 	return ln, nil
@@ -92,7 +92,7 @@ func (ln *Listener) Addr() netip.AddrPort { return ln.bound.AddrPort }
 
 // Path returns the path of a Unix-domain listener's socket file, or "" for
 // a TCP listener.
-func (ln *Listener) Path() string { return ln.bound.File.Path() }
+func (ln *Listener) Path() string { return ln.bound.Path }
 
 // Close stops listening. Connections already accepted stay open (as Node's
 // server.close): close them yourself, or use package protocol, whose
@@ -111,10 +111,10 @@ func (ln *Listener) Close() error {
 		ln.loop.RemoveReader(ln.fd) // before the close: see Conn.teardown
 	}
 	if err := unix.Close(ln.fd); err != nil {
-		ln.bound.File.Remove()
+		ln.bound.RemoveFile()
 		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.bound, os.NewSyscallError("close", err))
 	}
-	if err := ln.bound.File.Remove(); err != nil {
+	if err := ln.bound.RemoveFile(); err != nil {
 		return fmt.Errorf("callbacks: closing the listener on %s: removing its socket file: %w", ln.bound, err)
 	}
 	return nil

@@ -111,10 +111,10 @@ func (ln *Listener) Close() error {
 	ln.closed = true
 	ln.acceptor.close() // leave the loop before the fd number can be reused
 	if err := unix.Close(ln.fd); err != nil {
-		ln.bound.File.Remove()
+		ln.bound.RemoveFile()
 		return ln.closeError(os.NewSyscallError("close", err))
 	}
-	if err := ln.bound.File.Remove(); err != nil {
+	if err := ln.bound.RemoveFile(); err != nil {
 		return ln.closeError(err)
 	}
 	return nil
@@ -127,7 +127,7 @@ func (ln *Listener) Addr() netip.AddrPort { return ln.bound.AddrPort }
 
 // Path returns the path of a Unix-domain listener's socket file, or "" for
 // a TCP listener.
-func (ln *Listener) Path() string { return ln.bound.File.Path() }
+func (ln *Listener) Path() string { return ln.bound.Path }
 
 // opError dresses an Accept error as package net does (see Conn.opError).
 func (ln *Listener) opError(err error) error {

@@ -50,42 +50,41 @@ func checkUnixPath(addr, path string) error {
 	return nil
 }
 
-// ListenUnix returns a non-blocking Unix-domain stream socket listening on
-// path, and the socket file its bind made, which the listener's Close
-// removes (SocketFile.Remove). Before it binds, it removes a stale socket
-// file left at path by a server that did not close (it crashed, or was
-// killed): a socket file no server listens on. It refuses to remove a file
-// that is not a socket, and a socket a server answers on is an address in
-// use. ReusePort(true) is refused: SO_REUSEPORT shares a port, and a path
-// has none.
+// listenUnix returns a non-blocking Unix-domain stream socket listening on
+// path, and its Endpoint, which names the socket file its bind made: the
+// listener's Close removes it (RemoveFile). Before it binds, it removes a
+// stale socket file left at path by a server that did not close (it
+// crashed, or was killed): a socket file no server listens on. It refuses
+// to remove a file that is not a socket, and a socket a server answers on
+// is an address in use. ReusePort(true) is refused: SO_REUSEPORT shares a
+// port, and a path has none.
 //
 // Anyone who may write the socket file may connect: its permissions, set
 // by the umask at bind, are a Unix socket's access control.
-func ListenUnix(path string, opts ...ListenOption) (int, SocketFile, error) {
+func listenUnix(addr, path string, opts ...ListenOption) (int, Endpoint, error) {
 	var c listenConfig
 	for _, opt := range opts {
 		opt(&c)
 	}
-	addr := unixPrefix + path
 	if err := checkUnixPath(addr, path); err != nil {
-		return -1, SocketFile{}, err
+		return -1, Endpoint{}, err
 	}
 	if c.reusePort {
-		return -1, SocketFile{}, fmt.Errorf("listen unix %s: SO_REUSEPORT (ReusePort) shares a port among listeners, and a path has none", path)
+		return -1, Endpoint{}, fmt.Errorf("listen unix %s: SO_REUSEPORT (ReusePort) shares a port among listeners, and a path has none", path)
 	}
 	if err := removeStale(path); err != nil {
-		return -1, SocketFile{}, fmt.Errorf("listen unix %s: %w", path, err)
+		return -1, Endpoint{}, fmt.Errorf("listen unix %s: %w", path, err)
 	}
 	fd, err := Socket(unix.AF_UNIX, unix.SOCK_STREAM)
 	if err != nil {
-		return -1, SocketFile{}, err
+		return -1, Endpoint{}, err
 	}
-	file, err := bindUnix(fd, path)
+	made, err := bindUnix(fd, path)
 	if err != nil {
 		unix.Close(fd)
-		return -1, SocketFile{}, fmt.Errorf("listen unix %s: %w", path, err)
+		return -1, Endpoint{}, fmt.Errorf("listen unix %s: %w", path, err)
 	}
-	return fd, file, nil
+	return fd, Endpoint{Path: path, made: made}, nil
 }
 
 // removeStale removes the socket file at path if no server listens on it.
@@ -131,53 +130,42 @@ func fileKind(info fs.FileInfo) string {
 	return "special file"
 }
 
-// bindUnix binds fd to path, which makes the socket file, and listens. If
-// listen fails, the file is removed again: nothing would ever listen on it.
-func bindUnix(fd int, path string) (SocketFile, error) {
+// bindUnix binds fd to path, which makes the socket file, and listens; it
+// returns the file as made. If listen fails, the file is removed again:
+// nothing would ever listen on it.
+func bindUnix(fd int, path string) (fs.FileInfo, error) {
 	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
 		if errors.Is(err, unix.EADDRINUSE) {
-			return SocketFile{}, fmt.Errorf("address already in use (a file appeared at %s since the check for a stale one): %w", path, os.NewSyscallError("bind", err))
+			return nil, fmt.Errorf("address already in use (a file appeared at %s since the check for a stale one): %w", path, os.NewSyscallError("bind", err))
 		}
-		return SocketFile{}, os.NewSyscallError("bind", err)
+		return nil, os.NewSyscallError("bind", err)
 	}
-	info, statErr := os.Lstat(path)
+	made, statErr := os.Lstat(path)
 	if err := unix.Listen(fd, Backlog); err != nil {
 		os.Remove(path)
-		return SocketFile{}, os.NewSyscallError("listen", err)
+		return nil, os.NewSyscallError("listen", err)
 	}
-	if statErr != nil {
-		return SocketFile{}, statErr
-	}
-	return SocketFile{path: path, info: info}, nil
+	return made, statErr
 }
 
-// A SocketFile is the file a Unix-domain listener's bind made. The zero
-// SocketFile (of a TCP listener) has no path, and its Remove does nothing.
-type SocketFile struct {
-	path string
-	info fs.FileInfo // the file as bind made it: tells it from a later one at the same path
-}
-
-// Path returns the socket file's path, or "" for the zero SocketFile.
-func (f SocketFile) Path() string { return f.path }
-
-// Remove removes the socket file, which a listener's Close does: closing
-// the socket leaves its file behind, and the next server's bind on that
-// path would fail. Only the file this listener made is removed: if another
-// server has since removed it and bound its own at the same path, that one
-// is left alone. A file already gone is no error.
-func (f SocketFile) Remove() error {
-	if f.path == "" {
+// RemoveFile removes a Unix-domain listener's socket file, which its Close
+// does: closing the socket leaves its file behind, and the next server's
+// bind on that path would fail. Only the file this listener made is
+// removed: if another server has since removed it and bound its own at the
+// same path, that one is left alone. A file already gone is no error, and
+// a TCP endpoint has no file: its RemoveFile does nothing.
+func (e Endpoint) RemoveFile() error {
+	if e.Path == "" {
 		return nil
 	}
-	now, err := os.Lstat(f.path)
+	now, err := os.Lstat(e.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err != nil || !os.SameFile(f.info, now) {
+	if err != nil || !os.SameFile(e.made, now) {
 		return err
 	}
-	return os.Remove(f.path)
+	return os.Remove(e.Path)
 }
 
 // UnixAddr returns the path of a Unix-domain socket's end as the net.Addr

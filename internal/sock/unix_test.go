@@ -15,14 +15,14 @@ import (
 
 // listenUnix listens on path and closes the socket, and removes its file,
 // when the test ends.
-func listenUnix(t *testing.T, path string) sock.SocketFile {
+func listenUnix(t *testing.T, path string) sock.Endpoint {
 	t.Helper()
-	fd, file, err := sock.ListenUnix(path)
+	fd, bound, err := sock.ListenStream("unix:" + path)
 	if err != nil {
-		t.Fatalf("ListenUnix(%q): %v", path, err)
+		t.Fatalf("ListenStream(unix:%s): %v", path, err)
 	}
-	t.Cleanup(func() { unix.Close(fd); file.Remove() })
-	return file
+	t.Cleanup(func() { unix.Close(fd); bound.RemoveFile() })
+	return bound
 }
 
 // leaveStaleSocket binds a socket at path and closes it without removing
@@ -55,13 +55,13 @@ func TestListenUnixRefusesWhatItCannotBindWithAnErrorThatNamesIt(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			testutil.CheckFDs(t)
-			fd, _, err := sock.ListenUnix(tt.path, sock.ReusePort(tt.reusePort))
+			fd, _, err := sock.ListenStream("unix:"+tt.path, sock.ReusePort(tt.reusePort))
 			if err == nil {
 				unix.Close(fd)
-				t.Fatalf("ListenUnix(%q) = fd %d, nil; want an error containing %q", tt.path, fd, tt.want)
+				t.Fatalf("ListenStream(unix:%s) = fd %d, nil; want an error containing %q", tt.path, fd, tt.want)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("ListenUnix(%q) = %v; want an error containing %q", tt.path, err, tt.want)
+				t.Errorf("ListenStream(unix:%s) = %v; want an error containing %q", tt.path, err, tt.want)
 			}
 		})
 	}
@@ -71,16 +71,16 @@ func TestListenUnixRemovesAStaleSocketFileAndCloseRemovesItsOwn(t *testing.T) {
 	testutil.CheckFDs(t)
 	path := testutil.SocketPath(t, "stale.sock")
 	leaveStaleSocket(t, path)
-	fd, file, err := sock.ListenUnix(path)
+	fd, bound, err := sock.ListenStream("unix:" + path)
 	if err != nil {
-		t.Fatalf("ListenUnix over a stale socket file: %v", err)
+		t.Fatalf("ListenStream over a stale socket file: %v", err)
 	}
 	unix.Close(fd)
-	if err := file.Remove(); err != nil {
-		t.Fatalf("Remove: %v", err)
+	if err := bound.RemoveFile(); err != nil {
+		t.Fatalf("RemoveFile: %v", err)
 	}
 	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("after Remove, Lstat(%s) = %v; want the file gone", path, err)
+		t.Errorf("after RemoveFile, Lstat(%s) = %v; want the file gone", path, err)
 	}
 }
 
@@ -109,29 +109,29 @@ func TestListenUnixLeavesWhatIsNotStale(t *testing.T) {
 			path := testutil.SocketPath(t, "taken")
 			tt.make(t, path)
 			before, _ := os.Lstat(path)
-			fd, _, err := sock.ListenUnix(path)
+			fd, _, err := sock.ListenStream("unix:" + path)
 			if err == nil {
 				unix.Close(fd)
-				t.Fatalf("ListenUnix(%q) succeeded; want an error containing %q", path, tt.want)
+				t.Fatalf("ListenStream(unix:%s) succeeded; want an error containing %q", path, tt.want)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("ListenUnix(%q) = %v; want an error containing %q", path, err, tt.want)
+				t.Errorf("ListenStream(unix:%s) = %v; want an error containing %q", path, err, tt.want)
 			}
 			if after, err := os.Lstat(path); err != nil || !os.SameFile(before, after) {
-				t.Errorf("after the refused ListenUnix, Lstat(%s) = %v; want the file left as it was", path, err)
+				t.Errorf("after the refused ListenStream, Lstat(%s) = %v; want the file left as it was", path, err)
 			}
 		})
 	}
 }
 
-func TestSocketFileRemoveLeavesAnotherListenersFile(t *testing.T) {
+func TestRemoveFileLeavesAnotherListenersFile(t *testing.T) {
 	testutil.CheckFDs(t)
 	path := testutil.SocketPath(t, "reused.sock")
 	first := listenUnix(t, path)
 	os.Remove(path)     // someone removes the first file...
 	listenUnix(t, path) // ...and a second server binds the path
-	if err := first.Remove(); err != nil {
-		t.Fatalf("Remove of the first listener's file: %v", err)
+	if err := first.RemoveFile(); err != nil {
+		t.Fatalf("RemoveFile of the first listener's file: %v", err)
 	}
 	if c, err := net.Dial("unix", path); err != nil {
 		t.Errorf("the second listener's file was removed with the first's: Dial: %v", err)
@@ -174,7 +174,7 @@ func TestEndpointNamesTheSocketAsDialTakesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unixEnd.File.Remove()
+	defer unixEnd.RemoveFile()
 	defer unix.Close(fd)
 	fd2, tcpEnd, err := sock.ListenStream("127.0.0.1:0")
 	if err != nil {
