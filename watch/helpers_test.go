@@ -4,27 +4,16 @@ import (
 	"bufio"
 	"encoding/json"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/loopkit/loopkit/internal/testutil"
 )
 
 // bound is how long a test waits for what must come: generous, and
 // multiplied by LOOPKIT_TIME_SCALE on a slow machine.
-func bound(t *testing.T) time.Duration {
-	t.Helper()
-	scale := 1.0
-	if s := os.Getenv("LOOPKIT_TIME_SCALE"); s != "" {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f <= 0 {
-			t.Fatalf("LOOPKIT_TIME_SCALE=%q: want a positive number", s)
-		}
-		scale = f
-	}
-	return time.Duration(scale * float64(10*time.Second))
-}
+func bound() time.Duration { return testutil.Scale(10 * time.Second) }
 
 // listen starts a watcher on loopback, closed when the test ends.
 func listen(t *testing.T) *Watcher {
@@ -94,7 +83,7 @@ func (s *stream) read(resp *http.Response, done chan struct{}) {
 func (s *stream) waitFor(what string, ok func(update) bool) (update, []row) {
 	s.t.Helper()
 	var rows []row
-	deadline := time.After(bound(s.t))
+	deadline := time.After(bound())
 	for {
 		select {
 		case u, open := <-s.updates:
@@ -106,7 +95,7 @@ func (s *stream) waitFor(what string, ok func(update) bool) (update, []row) {
 				return u, rows
 			}
 		case <-deadline:
-			s.t.Fatalf("no update with %s after %v", what, bound(s.t))
+			s.t.Fatalf("no update with %s after %v", what, bound())
 		}
 	}
 }

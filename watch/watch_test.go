@@ -108,8 +108,8 @@ func TestSlowPageNeverHoldsTheLoop(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(bound(t)):
-		t.Fatalf("the loop did not finish %d iterations in %v with a page that reads nothing", iterations, bound(t))
+	case <-time.After(bound()):
+		t.Fatalf("the loop did not finish %d iterations in %v with a page that reads nothing", iterations, bound())
 	}
 
 	u := w.next(p)
@@ -200,8 +200,8 @@ func TestCloseLetsAHeldLoopGo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(bound(t)):
-		t.Fatalf("the loop was still held %v after Close", bound(t))
+	case <-time.After(bound()):
+		t.Fatalf("the loop was still held %v after Close", bound())
 	}
 	if err := w.Close(); err != nil {
 		t.Errorf("a second Close: %v", err)

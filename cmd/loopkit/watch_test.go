@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
+	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/trace"
 	"github.com/loopkit/loopkit/trace/scenarios"
@@ -94,7 +95,7 @@ func stepThenRun(t *testing.T, browser context.Context, sc scenarios.Scenario, r
 	}()
 	ctx, cancel := chromedp.NewContext(browser)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, browserBound(t))
+	ctx, cancel = context.WithTimeout(ctx, browserBound())
 	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate(w.URL())); err != nil {
 		t.Fatalf("opening %s: %v", w.URL(), err)
@@ -250,24 +251,13 @@ func click(t *testing.T, ctx context.Context, id string) {
 // reports whether it came true in time.
 func waitFor(t *testing.T, ctx context.Context, expression string) bool {
 	t.Helper()
-	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](expression, chromedp.WithPollingTimeout(browserBound(t))))
+	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](expression, chromedp.WithPollingTimeout(browserBound())))
 	return err == nil && ok
 }
 
 // browserBound bounds each wait on the browser: generous, as a browser on
 // a busy machine is slow, and scaled by LOOPKIT_TIME_SCALE.
-func browserBound(t *testing.T) time.Duration {
-	t.Helper()
-	scale := 1.0
-	if s := os.Getenv("LOOPKIT_TIME_SCALE"); s != "" {
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f <= 0 {
-			t.Fatalf("LOOPKIT_TIME_SCALE=%q: want a positive number", s)
-		}
-		scale = f
-	}
-	return time.Duration(scale * float64(20*time.Second))
-}
+func browserBound() time.Duration { return testutil.Scale(20 * time.Second) }
 
 // browsers are the names Chromium goes by, Debian's first.
 var browsers = []string{"chromium", "chromium-browser", "google-chrome"}
@@ -371,12 +361,12 @@ func TestWatchLiveChatShowsEachMessage(t *testing.T) {
 	go io.Copy(io.Discard, out)
 
 	rows := openEvents(t, w)
-	user, err := net.DialTimeout("tcp", addr, browserBound(t))
+	user, err := net.DialTimeout("tcp", addr, browserBound())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer user.Close()
-	user.SetDeadline(time.Now().Add(browserBound(t)))
+	user.SetDeadline(time.Now().Add(browserBound()))
 	say := func(line string) {
 		t.Helper()
 		if _, err := io.WriteString(user, line); err != nil {
@@ -448,7 +438,7 @@ func openEvents(t *testing.T, w *watch.Watcher) <-chan string {
 // waitRow waits for a row whose text contains want.
 func waitRow(t *testing.T, rows <-chan string, want string) {
 	t.Helper()
-	deadline := time.After(browserBound(t))
+	deadline := time.After(browserBound())
 	for {
 		select {
 		case text, ok := <-rows:
@@ -459,7 +449,7 @@ func waitRow(t *testing.T, rows <-chan string, want string) {
 				return
 			}
 		case <-deadline:
-			t.Fatalf("no row with %q after %v", want, browserBound(t))
+			t.Fatalf("no row with %q after %v", want, browserBound())
 		}
 	}
 }
@@ -484,7 +474,7 @@ func TestWatchInterruptEndsAHeldScenario(t *testing.T) {
 		if err != nil {
 			t.Errorf("watchRun: %v", err)
 		}
-	case <-time.After(browserBound(t)):
-		t.Fatalf("loopkit watch still ran %v after the interrupt", browserBound(t))
+	case <-time.After(browserBound()):
+		t.Fatalf("loopkit watch still ran %v after the interrupt", browserBound())
 	}
 }
