@@ -23,7 +23,8 @@ func pidfdWatch() (exitWatch, error) {
 // PidfdChildWatcher does the same (os.pidfd_open, add_reader, waitpid).
 //
 // No PIDFD_NONBLOCK (Linux 5.10): it changes only waitid(P_PIDFD), and
-// reap asks wait4 with WNOHANG, so a 5.3 kernel does as well.
+// reap asks wait4 with WNOHANG, so a 5.3 kernel does as well. No fcntl
+// for close-on-exec either: pidfd_open always sets it.
 //
 // The pid cannot name another process between the fork and pidfd_open:
 // a child that has exited stays a zombie, holding its pid, until its
@@ -36,7 +37,6 @@ func (p *Process) watchPidFD() error {
 		p.killAndReap()
 		return err
 	}
-	unix.CloseOnExec(fd)
 	if err := p.loop.AddReader(fd, p.reap); err != nil {
 		unix.Close(fd)
 		p.killAndReap()
