@@ -5,8 +5,6 @@ package loop
 import (
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/loopkit/loopkit/internal/uring"
 )
 
@@ -244,13 +242,13 @@ func pollMask(ev Events) uint32 {
 }
 
 // uringReady converts a poll request's result, poll(2)'s revents or a
-// negative errno, for an fd watched for the events watched. An error, a
-// hang-up or an errno (EBADF: the fd was closed before it was dropped)
-// reports every event watched, as the poll backend does with POLLNVAL: the
-// reader and the writer both wake and meet the error on their next call.
+// negative errno, for an fd watched for the events watched: revents as
+// pollReady converts them, and an errno (EBADF: the fd was closed before it
+// was dropped) as a hang-up, so that the reader and the writer both wake
+// and meet the error on their next call.
 func uringReady(watched Events, res int32) Events {
-	if res < 0 || res&(unix.POLLERR|unix.POLLHUP) != 0 {
+	if res < 0 {
 		return watched
 	}
-	return watchedEvents(int16(res)) & watched
+	return pollReady(watched, int16(res))
 }
