@@ -132,17 +132,22 @@ func (g *rowRing) push(r trace.Row) {
 // has ended (a recording stopped), whose lanes the next one does not have.
 func (g *rowRing) forget() { g.floor = g.last }
 
+// oldest returns the row before the first the ring still holds: every
+// row up to it is forgotten, or pushed out by later ones. A page opened
+// now starts there, and so has lost nothing yet.
+func (g *rowRing) oldest() uint64 {
+	if n := uint64(len(g.rows)); g.last > n {
+		return max(g.floor, g.last-n)
+	}
+	return g.floor
+}
+
 // after returns the rows after seq that the ring still holds, and how many
 // after seq it no longer holds (forgotten rows are not counted).
 func (g *rowRing) after(seq uint64) (rows []row, lost uint64) {
 	seq = max(seq, g.floor)
-	first := uint64(1)
-	if n := uint64(len(g.rows)); g.last > n {
-		first = g.last - n + 1
-	}
-	if seq+1 < first {
-		lost = first - (seq + 1)
-		seq = first - 1
+	if oldest := g.oldest(); seq < oldest {
+		lost, seq = oldest-seq, oldest
 	}
 	for s := seq + 1; s <= g.last; s++ {
 		rows = append(rows, g.rows[(s-1)%uint64(len(g.rows))])

@@ -111,14 +111,13 @@ func (w *Watcher) serveEvents(rw http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// openPage adds a page, which gets the rows the watcher still holds, and
-// starts the recording if it was off.
+// openPage adds a page, which gets the rows the watcher still holds (and
+// counts none dropped), and starts the recording if it was off.
 func (w *Watcher) openPage() *page {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	p := &page{wake: make(chan struct{}, 1)}
-	_, lost := w.rows.after(0)
-	p.seq = lost
+	p.seq = w.rows.oldest()
 	p.frames = w.frames
 	w.pages[p] = true
 	w.wanted.Store(true)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/loopkit/loopkit/loop"
+	"github.com/loopkit/loopkit/trace"
 )
 
 // TestPageStepsALoop holds a loop that waits on a pipe, and steps it from
@@ -301,5 +302,27 @@ func TestWithoutAttachThePageShowsTheEvents(t *testing.T) {
 	u := w.next(p)
 	if u.Frame.Iteration != 3 || len(u.Rows) != 6 || u.Rows[0].Iteration != "#1" || u.Rows[3].Iteration != "#2" {
 		t.Errorf("frame of iteration %d with %d rows from %+v; want iteration 3, with the 3 rows of iterations 1 and 2 each", u.Frame.Iteration, len(u.Rows), u.Rows)
+	}
+}
+
+// TestAPageOpenedLateCountsNoRowsDropped opens a page after more rows than
+// the watcher keeps, some of an earlier diagram: the page gets every row
+// still held and counts none dropped, as it missed nothing it could have
+// had.
+func TestAPageOpenedLateCountsNoRowsDropped(t *testing.T) {
+	w := listen(t)
+	w.mu.Lock()
+	for range historyRows / 2 {
+		w.rows.push(trace.Row{Text: "a row of a diagram that ended"})
+	}
+	w.rows.forget()
+	for range historyRows + 3 {
+		w.rows.push(trace.Row{Text: "a row of this diagram"})
+	}
+	w.mu.Unlock()
+	p := w.openPage()
+	defer w.closePage(p)
+	if u := w.next(p); len(u.Rows) != historyRows || u.Dropped != 0 {
+		t.Errorf("a page opened late got %d rows, %d dropped; want the %d held, none dropped", len(u.Rows), u.Dropped, historyRows)
 	}
 }
