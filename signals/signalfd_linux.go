@@ -84,18 +84,16 @@ func sigset(sig syscall.Signal) unix.Sigset_t {
 }
 
 // readable is the loop waiter: one siginfo per readiness. The fd stays
-// readable while more are pending: the loop calls again.
+// readable while more are pending: the loop calls again. A read of a
+// signalfd returns whole siginfos only, so one that succeeds filled s.info.
 func (s *SignalFD) readable() {
 	buf := unsafe.Slice((*byte)(unsafe.Pointer(&s.info)), unsafe.Sizeof(s.info))
-	n, err := unix.Read(s.fd, buf)
+	_, err := unix.Read(s.fd, buf)
 	switch {
 	case err == unix.EAGAIN || err == unix.EINTR:
 		return
 	case err != nil:
 		s.loop.ReportError(fmt.Errorf("signals: reading the signalfd of %s: %w", unix.SignalName(s.sig), os.NewSyscallError("read", err)))
-		return
-	case n != len(buf):
-		s.loop.ReportError(fmt.Errorf("signals: a signalfd read of %d bytes, want %d", n, len(buf)))
 		return
 	}
 	s.fn(s.info)
