@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/loopkit/loopkit/internal/sock"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/timers"
@@ -67,8 +65,7 @@ func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOptio
 	ln.readableFn = ln.acceptReady
 	ln.resumeFn = ln.resume
 	if err := l.AddReader(fd, ln.readableFn); err != nil {
-		unix.Close(fd)
-		bound.RemoveFile()
+		sock.CloseListener(fd, bound)
 		return nil, fmt.Errorf("callbacks: listen %s %s: %w", bound.Network(), addr, err)
 	}
 	return ln, nil
@@ -110,12 +107,8 @@ func (ln *Listener) Close() error {
 	} else {
 		ln.loop.RemoveReader(ln.fd) // before the close: see Conn.teardown
 	}
-	if err := unix.Close(ln.fd); err != nil {
-		ln.bound.RemoveFile()
-		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.bound, os.NewSyscallError("close", err))
-	}
-	if err := ln.bound.RemoveFile(); err != nil {
-		return fmt.Errorf("callbacks: closing the listener on %s: removing its socket file: %w", ln.bound, err)
+	if err := sock.CloseListener(ln.fd, ln.bound); err != nil {
+		return fmt.Errorf("callbacks: closing the listener on %s: %w", ln.bound, err)
 	}
 	return nil
 }

@@ -110,11 +110,7 @@ func (ln *Listener) Close() error {
 	}
 	ln.closed = true
 	ln.acceptor.close() // leave the loop before the fd number can be reused
-	if err := unix.Close(ln.fd); err != nil {
-		ln.bound.RemoveFile()
-		return ln.closeError(os.NewSyscallError("close", err))
-	}
-	if err := ln.bound.RemoveFile(); err != nil {
+	if err := sock.CloseListener(ln.fd, ln.bound); err != nil {
 		return ln.closeError(err)
 	}
 	return nil

@@ -17,7 +17,7 @@ import (
 type Endpoint struct {
 	AddrPort netip.AddrPort // TCP; the zero AddrPort for a Unix-domain socket
 	Path     string         // Unix domain; "" for TCP
-	made     fs.FileInfo    // the socket file as bind made it: see RemoveFile
+	made     fs.FileInfo    // the socket file as bind made it: see removeFile
 }
 
 // ListenStream listens on addr, a TCP "host:port" (Listen) or a path
@@ -30,6 +30,21 @@ func ListenStream(addr string, opts ...ListenOption) (int, Endpoint, error) {
 	}
 	fd, bound, err := Listen(addr, opts...)
 	return fd, Endpoint{AddrPort: bound}, err
+}
+
+// CloseListener closes fd, a listener bound at bound, and removes a
+// Unix-domain listener's socket file, which the close leaves behind
+// (removeFile). The file goes even if the close fails: nothing listens on
+// it either way.
+func CloseListener(fd int, bound Endpoint) error {
+	if err := unix.Close(fd); err != nil {
+		bound.removeFile()
+		return os.NewSyscallError("close", err)
+	}
+	if err := bound.removeFile(); err != nil {
+		return fmt.Errorf("removing the socket file: %w", err)
+	}
+	return nil
 }
 
 // String returns the endpoint as Dial takes it: "127.0.0.1:7008", or

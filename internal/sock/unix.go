@@ -52,7 +52,7 @@ func checkUnixPath(addr, path string) error {
 
 // listenUnix returns a non-blocking Unix-domain stream socket listening on
 // path, and its Endpoint, which names the socket file its bind made: the
-// listener's Close removes it (RemoveFile). Before it binds, it removes a
+// listener's close removes it (CloseListener). Before it binds, it removes a
 // stale socket file left at path by a server that did not close (it
 // crashed, or was killed): a socket file no server listens on. It refuses
 // to remove a file that is not a socket, and a socket a server answers on
@@ -148,13 +148,13 @@ func bindUnix(fd int, path string) (fs.FileInfo, error) {
 	return made, statErr
 }
 
-// RemoveFile removes a Unix-domain listener's socket file, which its Close
-// does: closing the socket leaves its file behind, and the next server's
-// bind on that path would fail. Only the file this listener made is
-// removed: if another server has since removed it and bound its own at the
-// same path, that one is left alone. A file already gone is no error, and
-// a TCP endpoint has no file: its RemoveFile does nothing.
-func (e Endpoint) RemoveFile() error {
+// removeFile removes a Unix-domain listener's socket file, for
+// CloseListener: closing the socket leaves its file behind, and the next
+// server's bind on that path would fail. Only the file this listener made
+// is removed: if another server has since removed it and bound its own at
+// the same path, that one is left alone. A file already gone is no error,
+// and a TCP endpoint has no file: its removeFile does nothing.
+func (e Endpoint) removeFile() error {
 	if e.Path == "" {
 		return nil
 	}

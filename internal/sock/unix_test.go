@@ -15,14 +15,13 @@ import (
 
 // listenUnix listens on path and closes the socket, and removes its file,
 // when the test ends.
-func listenUnix(t *testing.T, path string) sock.Endpoint {
+func listenUnix(t *testing.T, path string) {
 	t.Helper()
 	fd, bound, err := sock.ListenStream("unix:" + path)
 	if err != nil {
 		t.Fatalf("ListenStream(unix:%s): %v", path, err)
 	}
-	t.Cleanup(func() { unix.Close(fd); bound.RemoveFile() })
-	return bound
+	t.Cleanup(func() { sock.CloseListener(fd, bound) })
 }
 
 // leaveStaleSocket binds a socket at path and closes it without removing
@@ -75,12 +74,11 @@ func TestListenUnixRemovesAStaleSocketFileAndCloseRemovesItsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ListenStream over a stale socket file: %v", err)
 	}
-	unix.Close(fd)
-	if err := bound.RemoveFile(); err != nil {
-		t.Fatalf("RemoveFile: %v", err)
+	if err := sock.CloseListener(fd, bound); err != nil {
+		t.Fatalf("CloseListener: %v", err)
 	}
 	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("after RemoveFile, Lstat(%s) = %v; want the file gone", path, err)
+		t.Errorf("after CloseListener, Lstat(%s) = %v; want the file gone", path, err)
 	}
 }
 
@@ -124,14 +122,17 @@ func TestListenUnixLeavesWhatIsNotStale(t *testing.T) {
 	}
 }
 
-func TestRemoveFileLeavesAnotherListenersFile(t *testing.T) {
+func TestCloseListenerLeavesAnotherListenersFile(t *testing.T) {
 	testutil.CheckFDs(t)
 	path := testutil.SocketPath(t, "reused.sock")
-	first := listenUnix(t, path)
+	fd, first, err := sock.ListenStream("unix:" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	os.Remove(path)     // someone removes the first file...
 	listenUnix(t, path) // ...and a second server binds the path
-	if err := first.RemoveFile(); err != nil {
-		t.Fatalf("RemoveFile of the first listener's file: %v", err)
+	if err := sock.CloseListener(fd, first); err != nil {
+		t.Fatalf("CloseListener of the first listener: %v", err)
 	}
 	if c, err := net.Dial("unix", path); err != nil {
 		t.Errorf("the second listener's file was removed with the first's: Dial: %v", err)
@@ -174,8 +175,7 @@ func TestEndpointNamesTheSocketAsDialTakesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unixEnd.RemoveFile()
-	defer unix.Close(fd)
+	defer sock.CloseListener(fd, unixEnd)
 	fd2, tcpEnd, err := sock.ListenStream("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
