@@ -87,7 +87,7 @@ func startEcho(b *testing.B, style string, watched bool) string {
 	}
 	cfg := examples.Config{Addr: "127.0.0.1:0", OnError: func(err error) { b.Error(err) }}
 	if watched {
-		w := listenBench(b)
+		w := listen(b)
 		cfg.Hooks = examples.Hooks{LoopOptions: []loop.Option{loop.WithObserver(w)}, OnLoop: w.Attach, OnHub: w.AttachHub}
 	}
 	srv, err := start(cfg)
@@ -111,7 +111,7 @@ func startEcho(b *testing.B, style string, watched bool) string {
 //
 //	go test -run '^$' -bench IterationIdleWatcher -count 10 ./watch
 func BenchmarkIterationIdleWatcher(b *testing.B) {
-	loops := []*loop.Loop{spinningLoop(b, nil), spinningLoop(b, listenBench(b))}
+	loops := []*loop.Loop{spinningLoop(b, nil), spinningLoop(b, listen(b))}
 	var took [2]time.Duration
 	blocks := 0
 	for b.Loop() {
@@ -156,15 +156,4 @@ func spinningLoop(b *testing.B, w *Watcher) *loop.Loop {
 	again = func() { l.CallSoon(again) }
 	l.CallSoon(again)
 	return l
-}
-
-// listenBench starts a watcher that no page opens; cleanup closes it.
-func listenBench(b *testing.B) *Watcher {
-	b.Helper()
-	w, err := Listen("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { w.Close() })
-	return w
 }

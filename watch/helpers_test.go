@@ -15,16 +15,17 @@ import (
 // multiplied by LOOPKIT_TIME_SCALE on a slow machine.
 func bound() time.Duration { return testutil.Scale(10 * time.Second) }
 
-// listen starts a watcher on loopback, closed when the test ends.
-func listen(t *testing.T) *Watcher {
-	t.Helper()
+// listen starts a watcher on loopback, closed when the test or benchmark
+// ends.
+func listen(tb testing.TB) *Watcher {
+	tb.Helper()
 	w, err := Listen("127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		if err := w.Close(); err != nil {
-			t.Errorf("Close: %v", err)
+			tb.Errorf("Close: %v", err)
 		}
 	})
 	return w
