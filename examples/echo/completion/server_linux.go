@@ -114,7 +114,7 @@ func (s *Server) setUp(addr string, queues func(*uring.Ring) Queues) error {
 		return os.NewSyscallError("eventfd", err)
 	}
 	s.ring, s.queues = ring, queues(ring)
-	s.prepare(kindAccept, s.listener, func(sqe *uring.SQE) { uring.PrepAccept(sqe, s.listener, unix.SOCK_CLOEXEC, 0) })
+	s.accept()
 	s.prepare(kindWake, s.wake, func(sqe *uring.SQE) { uring.PrepRead(sqe, s.wake, s.wakeBuf[:], 0) })
 	return nil
 }
@@ -232,6 +232,11 @@ func (s *Server) accepted(res int32) {
 	case res != -int32(unix.ECONNABORTED):
 		s.onError(fmt.Errorf("completion echo: accept: %w", os.NewSyscallError("accept4", unix.Errno(-res))))
 	}
+	s.accept()
+}
+
+// accept asks for the next connection on the listener.
+func (s *Server) accept() {
 	s.prepare(kindAccept, s.listener, func(sqe *uring.SQE) { uring.PrepAccept(sqe, s.listener, unix.SOCK_CLOEXEC, 0) })
 }
 
