@@ -18,8 +18,9 @@ import (
 	"github.com/loopkit/loopkit/internal/uring"
 )
 
-// start starts a server for one test, closes it in a cleanup and fails the
-// test on any error the server reports; it skips where io_uring is refused.
+// start starts a server for one test, closes it in a cleanup (a test may
+// close it first: Close returns nil the second time) and fails the test on
+// any error the server reports; it skips where io_uring is refused.
 func start(t *testing.T) *Server {
 	t.Helper()
 	s, err := Start("127.0.0.1:0", func(err error) { t.Errorf("server reported: %v", err) })
@@ -62,13 +63,7 @@ func dial(t *testing.T, addr string) net.Conn {
 // fd is left open.
 func TestCloseCancelsRequestsInFlight(t *testing.T) {
 	testutil.CheckFDs(t)
-	s, err := Start("127.0.0.1:0", func(err error) { t.Errorf("server reported: %v", err) })
-	if errors.Is(err, uring.ErrUnavailable) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatalf("Start: %v", err)
-	}
+	s := start(t)
 	var clients []net.Conn
 	for range 20 {
 		c := dial(t, s.Addr())
@@ -155,13 +150,7 @@ func TestPartialSendsGoOnWhereTheyStopped(t *testing.T) {
 // close the connection, leaving no fd behind.
 func TestCloseCancelsASendStuckOnAFullWindow(t *testing.T) {
 	testutil.CheckFDs(t)
-	s, err := Start("127.0.0.1:0", func(err error) { t.Errorf("server reported: %v", err) })
-	if errors.Is(err, uring.ErrUnavailable) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatalf("Start: %v", err)
-	}
+	s := start(t)
 	c := dialSmallWindow(t, s.Addr())
 	// Write until the kernel takes no more: the server's send is then
 	// stuck, and so is its next recv.
