@@ -1,7 +1,6 @@
 package callbacks
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -29,9 +28,6 @@ func DialHost(p *threadpool.Pool, addr string, fn func(*Conn, error)) {
 		return
 	}
 	p.LookupHost(host, func(ips []netip.Addr, err error) {
-		if err == nil && len(ips) == 0 {
-			err = errors.New("no address found")
-		}
 		if err != nil {
 			fn(nil, fmt.Errorf("callbacks: dial tcp %s: %w", addr, err))
 			return

@@ -2,7 +2,6 @@ package coroutines
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -71,9 +70,6 @@ func DialHost(ctx context.Context, p *threadpool.Pool, addr string) (*Conn, erro
 		found.Set(ips)
 	})
 	ips, err := found.Get(ctx)
-	if err == nil && len(ips) == 0 {
-		err = errors.New("no address found")
-	}
 	if err != nil {
 		return nil, fmt.Errorf("coroutines: dial tcp %s: %w", addr, err)
 	}

@@ -9,8 +9,8 @@ import (
 
 // LookupHost looks host up on a worker ("localhost", "example.com"), then
 // calls fn on the loop with its addresses, in the order the resolver gave
-// them, or with the error that kept it from finding any. An IP address is
-// its own answer, without a worker. Loop goroutine only.
+// them, at least one, or with the error that kept it from finding any. An
+// IP address is its own answer, without a worker. Loop goroutine only.
 //
 // This is the kit's one use of package net outside tests and the baselines
 // it compares itself with, and the reason is the pool's reason for being:
@@ -32,6 +32,9 @@ func (p *Pool) LookupHost(host string, fn func([]netip.Addr, error)) {
 	var err error
 	p.submitOrFail(func() {
 		addrs, err = net.DefaultResolver.LookupNetIP(context.Background(), "ip", host)
+		if err == nil && len(addrs) == 0 {
+			err = fmt.Errorf("lookup %s: no address found", host)
+		}
 		if err != nil {
 			err = fmt.Errorf("threadpool: %w", err)
 		}
