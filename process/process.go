@@ -175,7 +175,7 @@ func (p *Process) Kill(sig syscall.Signal) error {
 // reap collects the child's status if it has exited, without blocking:
 // what each exit watch calls when the loop tells it something happened.
 // It is never called once the child is reaped: exited ends the watch, and
-// the loop drops a waiter or handler removed since its poll.
+// neither a removed waiter nor a stopped signal handler runs again.
 func (p *Process) reap() {
 	var ws unix.WaitStatus
 	pid, err := unix.Wait4(p.Pid, &ws, unix.WNOHANG, nil)
