@@ -96,9 +96,9 @@ func (sc Scenario) Run(opts Options) (Result, error) {
 	if !slices.Contains(sc.Styles, style) {
 		return Result{}, fmt.Errorf("scenario %s has no style %q (choose one of: %s)", sc.Name, style, strings.Join(sc.Styles, ", "))
 	}
-	var pause func(*stage.Stage, uint64)
+	var pause func(*stage.Stage)
 	if opts.Pause != nil {
-		pause = func(s *stage.Stage, _ uint64) { opts.Pause(paused(s)) }
+		pause = func(s *stage.Stage) { opts.Pause(paused(s)) }
 	}
 	running.Lock()
 	defer running.Unlock()

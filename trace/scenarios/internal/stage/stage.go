@@ -57,9 +57,9 @@ type Stage struct {
 	backend  string
 	clock    *timers.Fake
 	rec      *trace.Recorder
-	pause    func(s *Stage, iteration uint64) // step-by-step mode, or nil
-	begin    chan struct{}                    // closed by Begin: the steps may run
-	finished chan struct{}                    // closed by Finish
+	pause    func(s *Stage) // step-by-step mode, or nil
+	begin    chan struct{}  // closed by Begin: the steps may run
+	finished chan struct{}  // closed by Finish
 
 	// Set by the Hooks, on the goroutine that makes the loop, before the
 	// loop runs.
@@ -77,7 +77,7 @@ type Stage struct {
 // New returns a stage on backend ("" for the default). pause, if not nil,
 // is called at the start of every iteration, on the loop goroutine, before
 // anything of it is recorded: loopkit trace --step waits there for Enter.
-func New(backend string, pause func(s *Stage, iteration uint64)) *Stage {
+func New(backend string, pause func(s *Stage)) *Stage {
 	return &Stage{
 		backend:  backend,
 		clock:    timers.NewFake(Epoch),
@@ -204,9 +204,9 @@ type pauser struct {
 	s *Stage
 }
 
-func (p *pauser) IterationStarted(n uint64) {
+func (p *pauser) IterationStarted(uint64) {
 	if p.s.pause != nil {
-		p.s.pause(p.s, n)
+		p.s.pause(p.s)
 	}
 }
 
