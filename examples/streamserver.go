@@ -48,13 +48,9 @@ const reportEvery = time.Second
 // connection. When handle returns, the connection is closed. Errors of
 // Accept other than Close's go to onError (nil: standard error).
 func ServeStream(addr string, onError func(error), handle func(net.Conn)) (*StreamServer, error) {
-	network, address := "tcp", addr
-	if path, ok := sock.UnixPath(addr); ok {
-		// Go's net removes the socket file at Close, but, unlike the
-		// kit's listeners, does not remove a stale one at Listen.
-		network, address = "unix", path
-	}
-	l, err := net.Listen(network, address)
+	// On a path, Go's net removes the socket file at Close, but, unlike
+	// the kit's listeners, does not remove a stale one at Listen.
+	l, err := net.Listen(sock.SplitNetwork(addr))
 	if err != nil {
 		return nil, err
 	}

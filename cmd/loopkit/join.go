@@ -62,10 +62,7 @@ const dialTimeout = 5 * time.Second
 // the server sends, until the server closes the connection. At the end of
 // in, it half-closes the connection and keeps printing.
 func join(addr string, in io.Reader, out io.Writer) error {
-	network, address := "tcp", addr
-	if path, ok := sock.UnixPath(addr); ok {
-		network, address = "unix", path
-	}
+	network, address := sock.SplitNetwork(addr)
 	conn, err := net.DialTimeout(network, address, dialTimeout)
 	if err != nil {
 		var op *net.OpError

@@ -142,8 +142,6 @@ func ConnectResult(fd int, addr string) error {
 // dialName names the network and the address of a dial in its errors, as
 // package net does: "tcp 127.0.0.1:7008", "unix /tmp/chat.sock".
 func dialName(addr string) string {
-	if path, ok := UnixPath(addr); ok {
-		return "unix " + path
-	}
-	return "tcp " + addr
+	network, address := SplitNetwork(addr)
+	return network + " " + address
 }

@@ -24,6 +24,17 @@ func UnixPath(addr string) (string, bool) {
 	return strings.CutPrefix(addr, unixPrefix)
 }
 
+// SplitNetwork returns the network and the address that addr names, as
+// package net's Dial and Listen take them: ("unix", PATH) for "unix:PATH",
+// else ("tcp", addr). The kit's baselines and its line client, which use
+// package net, take the kit's addresses through it.
+func SplitNetwork(addr string) (network, address string) {
+	if path, ok := UnixPath(addr); ok {
+		return "unix", path
+	}
+	return "tcp", addr
+}
+
 // maxUnixPath is the longest path a Unix-domain socket can have here: the
 // size of sockaddr_un's sun_path (108 bytes on Linux, 104 on the BSDs and
 // macOS), less the NUL that ends it.
