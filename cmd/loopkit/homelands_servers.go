@@ -41,6 +41,9 @@ const goNet = "go-net"
 // homeland just before the style it is the home of: exe is
 // loopkit's executable, dir the folder that holds package bench's files.
 func contenders(exe, dir string) []contender {
+	// GOMAXPROCS=1: one CPU's worth of Go scheduler, as startChild gives
+	// compare's servers.
+	kitEnv := []string{childEnv + "=1", "GOMAXPROCS=1"}
 	kit := func(program, style string) contender {
 		name, about := style, "loopkit, "+style+" on epoll"
 		argv := []string{exe, "run", program, "--style", style, "--addr", addrArg}
@@ -49,18 +52,15 @@ func contenders(exe, dir string) []contender {
 		} else {
 			name, about = goNet, "Go net: the goroutines style"
 		}
-		// GOMAXPROCS=1: one CPU's worth of Go scheduler, as startChild
-		// gives compare's servers.
-		return contender{name: name, program: program, about: about, argv: argv, env: []string{childEnv + "=1", "GOMAXPROCS=1"}}
+		return contender{name: name, program: program, about: about, argv: argv, env: kitEnv}
 	}
 	// The two servers on io_uring: the callbacks style on the uring
 	// poller (readiness), and the completion echo, which loopkit run does
 	// not have: this command serves it itself (--serve).
-	uringEnv := []string{childEnv + "=1", "GOMAXPROCS=1"}
 	onUring := contender{name: "callbacks-uring", program: "echo", about: "loopkit, callbacks on uring: readiness through io_uring",
-		argv: []string{exe, "run", "echo", "--style", "callbacks", "--addr", addrArg, "--backend", "uring"}, env: uringEnv, needs: []need{ioUring}}
+		argv: []string{exe, "run", "echo", "--style", "callbacks", "--addr", addrArg, "--backend", "uring"}, env: kitEnv, needs: []need{ioUring}}
 	completion := contender{name: "completion", program: "echo", about: "loopkit's completion echo: io_uring does recv and send",
-		argv: []string{exe, "compare", "--homelands", "--serve", "completion", "--addr", addrArg}, env: uringEnv, needs: []need{ioUring}}
+		argv: []string{exe, "compare", "--homelands", "--serve", "completion", "--addr", addrArg}, env: kitEnv, needs: []need{ioUring}}
 	file := func(name string) string { return filepath.Join(dir, "servers", name) }
 	echo := func(name, about string, needs []need, argv ...string) contender {
 		return contender{name: name, program: "echo", about: about, argv: argv, needs: needs}
