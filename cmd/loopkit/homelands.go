@@ -206,13 +206,12 @@ func (h *homelandsRun) echoOnce(c contender, conns int) (run homelandEchoRun) {
 	var countErr error
 	load := epollLoad{conns: conns, size: h.opts.size, warmup: h.opts.warmup, window: h.opts.window}
 	fig, err := load.run(srv.addr, func(opening bool) {
-		switch {
-		case opening && h.opts.syscalls:
-			counter, countErr = countSyscalls(srv.cmd.Process.Pid)
+		if opening {
+			if h.opts.syscalls {
+				counter, countErr = countSyscalls(srv.cmd.Process.Pid)
+			}
 			open = readServer(srv)
-		case opening:
-			open = readServer(srv)
-		default:
+		} else {
 			shut = readServer(srv)
 			if counter != nil {
 				counted, countErr = counter.stop()
