@@ -217,7 +217,7 @@ func (c *Conn) netAddrs() (local, remote net.Addr) {
 	case c.closed:
 		return sock.UnixAddr(nil), sock.UnixAddr(nil)
 	}
-	return sock.LocalUnixAddr(c.fd), sock.RemoteUnixAddr(c.fd)
+	return sock.UnixAddrs(c.fd)
 }
 
 func newNetConn(c *Conn) *netConn {

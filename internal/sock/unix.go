@@ -191,15 +191,10 @@ func UnixAddr(sa unix.Sockaddr) *net.UnixAddr {
 	return &net.UnixAddr{Name: name, Net: "unix"}
 }
 
-// LocalUnixAddr and RemoteUnixAddr return the two ends of a Unix-domain
-// socket as UnixAddr does.
-func LocalUnixAddr(fd int) *net.UnixAddr {
-	sa, _ := unix.Getsockname(fd)
-	return UnixAddr(sa)
-}
-
-// RemoteUnixAddr: see LocalUnixAddr.
-func RemoteUnixAddr(fd int) *net.UnixAddr {
-	sa, _ := unix.Getpeername(fd)
-	return UnixAddr(sa)
+// UnixAddrs returns the two ends of a Unix-domain socket, fd's own and its
+// peer's, as UnixAddr does.
+func UnixAddrs(fd int) (local, remote *net.UnixAddr) {
+	own, _ := unix.Getsockname(fd)
+	peer, _ := unix.Getpeername(fd)
+	return UnixAddr(own), UnixAddr(peer)
 }
