@@ -13,9 +13,9 @@ import (
 // or a Unix-domain socket's path, "unix:/tmp/chat.sock") without blocking,
 // and calls fn from the loop with the connection, or with the error that
 // kept it from being made: a refused connection wraps unix.ECONNREFUSED
-// and names the address. Host names other than localhost
-// are refused: looking one up would block the loop. DialHost looks them up
-// on a thread pool.
+// and names the address. Host names other than localhost are refused:
+// looking one up would block the loop. DialHost looks them up on a thread
+// pool.
 //
 // A panic in fn aborts the connection it was given (the loop reports the
 // panic), as a panic in Listen's onAccept does.
