@@ -41,10 +41,11 @@ type Run struct {
 }
 
 // Serving tells the harness that the program listens on addr, on loop l,
-// and how to stop it. (A listener on a path has the zero AddrPort for addr:
-// the harness then names it by Run.Addr, "unix:PATH".) stop, which the harness calls on l's goroutine
-// (l.CallSoonThreadSafe), must close the listener and every connection, so
-// that nothing is left for l to wait for and l.Run returns. hub, if not
+// and how to stop it. (A listener on a path has the zero AddrPort for
+// addr: the harness then names it by Run.Addr, "unix:PATH".) stop, which
+// the harness calls on l's goroutine (l.CallSoonThreadSafe), must close
+// the listener and every connection, so that nothing is left for l to
+// wait for and l.Run returns. hub, if not
 // nil, is the hub of the program's coroutines. Serving hands l and hub to
 // the Hooks (OnLoop, OnHub). Call it once, on l's goroutine, before l runs.
 func (r *Run) Serving(l *loop.Loop, hub *coroutines.Hub, addr netip.AddrPort, stop func()) {
