@@ -13,10 +13,9 @@
 // epoll is blunter: epoll_ctl refuses a regular file with EPERM ("The
 // target file fd does not support epoll"), and kqueue's EVFILT_READ on a
 // file fires whenever the offset is short of its end, which says nothing
-// of whether the disk has the bytes in memory yet. Tutorial step
-// 14 shows all three. A host name is the same story: getaddrinfo reads
-// files and asks DNS servers inside one blocking call, with no fd to give
-// the loop.
+// of whether the disk has the bytes in memory yet. Tutorial step 14 shows
+// all three. A host name is the same story: getaddrinfo reads files and
+// asks DNS servers inside one blocking call, with no fd to give the loop.
 //
 // # What every loop does: a thread pool
 //
