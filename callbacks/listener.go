@@ -66,7 +66,7 @@ func Listen(l *loop.Loop, addr string, onAccept func(*Conn), opts ...ListenOptio
 	ln.resumeFn = ln.resume
 	if err := l.AddReader(fd, ln.readableFn); err != nil {
 		sock.CloseListener(fd, bound)
-		return nil, fmt.Errorf("callbacks: listen %s %s: %w", bound.Network(), addr, err)
+		return nil, fmt.Errorf("callbacks: listening on %s: %w", bound, err)
 	}
 	return ln, nil
 }
