@@ -29,8 +29,7 @@ func (p *Pool) LookupHost(host string, fn func([]netip.Addr, error)) {
 		return
 	}
 	var addrs []netip.Addr
-	var err error
-	p.submitOrFail(func() {
+	p.submitOrFail(func() (err error) {
 		addrs, err = net.DefaultResolver.LookupNetIP(context.Background(), "ip", host)
 		if err == nil && len(addrs) == 0 {
 			err = fmt.Errorf("lookup %s: no address found", host)
@@ -38,12 +37,8 @@ func (p *Pool) LookupHost(host string, fn func([]netip.Addr, error)) {
 		if err != nil {
 			err = fmt.Errorf("threadpool: %w", err)
 		}
-	}, func(perr error) {
-		if perr != nil {
-			err = perr
-		}
-		fn(unmapped(addrs), err)
-	})
+		return err
+	}, func(err error) { fn(unmapped(addrs), err) })
 }
 
 // unmapped turns IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) back into

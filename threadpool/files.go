@@ -1,6 +1,7 @@
 package threadpool
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 )
@@ -13,13 +14,10 @@ import (
 // read(2) calls block: on a worker, they block only it.
 func (p *Pool) ReadFile(name string, fn func([]byte, error)) {
 	var data []byte
-	var err error
-	p.submitOrFail(func() { data, err = os.ReadFile(name) }, func(perr error) {
-		if perr != nil {
-			err = perr
-		}
-		fn(data, err)
-	})
+	p.submitOrFail(func() (err error) {
+		data, err = os.ReadFile(name)
+		return err
+	}, func(err error) { fn(data, err) })
 }
 
 // WriteFile writes data to the file name on a worker, creating it with perm
@@ -27,20 +25,17 @@ func (p *Pool) ReadFile(name string, fn func([]byte, error)) {
 // it calls fn on the loop with the outcome. data must not change until fn
 // runs: the worker reads it meanwhile. Loop goroutine only.
 func (p *Pool) WriteFile(name string, data []byte, perm os.FileMode, fn func(error)) {
-	var err error
-	p.submitOrFail(func() { err = os.WriteFile(name, data, perm) }, func(perr error) {
-		if perr != nil {
-			err = perr
-		}
-		fn(err)
-	})
+	p.submitOrFail(func() error { return os.WriteFile(name, data, perm) }, fn)
 }
 
-// submitOrFail is Submit for the helpers, whose callers have one path for
-// every outcome: if Submit refuses the work, done gets the refusal on the
-// loop, soon, as it would get any other error.
-func (p *Pool) submitOrFail(work func(), done func(error)) {
-	if _, err := p.Submit(work, done); err != nil {
-		p.loop.CallSoon(func() { done(fmt.Errorf("threadpool: %w", err)) })
+// submitOrFail is Submit for the helpers, whose work returns an error and
+// whose callers have one path for every outcome: done gets the pool's
+// error (a panic), else the work's; and if Submit refuses the work, done
+// gets the refusal on the loop, soon, as it would get any other error.
+func (p *Pool) submitOrFail(work func() error, done func(error)) {
+	var err error
+	_, serr := p.Submit(func() { err = work() }, func(perr error) { done(cmp.Or(perr, err)) })
+	if serr != nil {
+		p.loop.CallSoon(func() { done(fmt.Errorf("threadpool: %w", serr)) })
 	}
 }
