@@ -24,16 +24,6 @@ import (
 // RemoteAddr is the zero AddrPort.
 func TestUnixEchoKeepsBytesIntactAndCloseRemovesTheFile(t *testing.T) {
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
-		if backend == "uring" {
-			// The uring poller still loses a wake-up here in about one run
-			// in ten: once the client has half-closed, the server's conn,
-			// which waits only to be writable to flush what it holds, is
-			// at times not woken although the client drains it. The
-			// poller's own test of that sequence
-			// (TestUringWakesTheWriterOfAHalfClosedSocket) passes; this
-			// larger one finds a case it does not cover yet.
-			t.Skip("uring: a writer to a half-closed Unix-domain socket is not always woken (a known bug of the uring poller)")
-		}
 		l, _ := testutil.NewLoop(t, backend)
 		path := testutil.SocketPath(t, "echo.sock")
 		var remote netip.AddrPort

@@ -5,6 +5,8 @@ package loop
 import (
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/loopkit/loopkit/internal/uring"
 )
 
@@ -77,9 +79,11 @@ const (
 	uringCompletionSize = 4096
 )
 
-// removalData is the user_data of removal requests: no fd is that large,
-// so their completions never match a watched fd's request.
-const removalData = ^uint64(0)
+// removalBit marks the user_data of a removal request, whose other bits
+// are the request it removes: no fd is that large, so a removal's
+// completion never matches a watched fd's request, and a removal that
+// failed can be made again.
+const removalBit = uint64(1) << 63
 
 func newUring() (Poller, error) {
 	ring, err := uring.New(uringRingSize, uringCompletionSize)
@@ -189,11 +193,23 @@ func (p *uringPoller) submit(prepare func(*uring.SQE)) {
 
 // prepareRemoval asks the kernel to remove the request whose user_data is
 // request. No completion is wanted if it works; if the request had
-// completed already, the removal's error completion is ignored like any
-// completion of an old request.
+// completed already (ENOENT), the removal's error completion is ignored
+// like any completion of an old request.
 func (p *uringPoller) prepareRemoval(sqe *uring.SQE, request uint64) {
-	uring.PrepPollRemove(sqe, request, removalData)
+	uring.PrepPollRemove(sqe, request, removalBit|request)
 	sqe.Flags |= uring.SQESkipSuccess
+}
+
+// removalFailed makes a removal again that found its multishot request
+// busy posting a completion (EALREADY): left in the kernel, the request
+// would hold its file open after the caller closed the fd, and the peer
+// would never see the end of the stream. The new removal goes with the
+// next io_uring_enter.
+func (p *uringPoller) removalFailed(cqe uring.CQE) {
+	if cqe.Res == -int32(unix.EALREADY) {
+		request := cqe.UserData &^ removalBit
+		p.submit(func(sqe *uring.SQE) { p.prepareRemoval(sqe, request) })
+	}
 }
 
 // collect converts completions to events, at most len(ready); the other
@@ -209,6 +225,10 @@ func (p *uringPoller) collect(ready []Event) int {
 		cqe, ok := p.ring.Completion()
 		if !ok {
 			break
+		}
+		if cqe.UserData&removalBit != 0 {
+			p.removalFailed(cqe)
+			continue
 		}
 		fd := int(cqe.UserData >> 32)
 		w, ok := p.watched[fd]
