@@ -8,7 +8,6 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/loopkit/loopkit/internal/testutil"
 	"github.com/loopkit/loopkit/loop"
@@ -40,17 +39,7 @@ func forEachWatch(t *testing.T, test func(t *testing.T, l *loop.Loop, w Watch)) 
 func checkGoroutines(t *testing.T) {
 	t.Helper()
 	warmUpSignals()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(testutil.Scale(2 * time.Second))
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		if now := runtime.NumGoroutine(); now > before {
-			buf := make([]byte, 1<<16)
-			t.Errorf("%d goroutines before the test, %d after:\n%s", before, now, buf[:runtime.Stack(buf, true)])
-		}
-	})
+	testutil.CheckGoroutines(t)
 }
 
 // warmUpSignals starts the goroutine os/signal keeps for the life of the

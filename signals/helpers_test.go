@@ -3,11 +3,9 @@ package signals
 import (
 	"os"
 	"os/signal"
-	"runtime"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/loopkit/loopkit/internal/testutil"
 	"golang.org/x/sys/unix"
@@ -19,17 +17,7 @@ func checkLeaks(t *testing.T) {
 	t.Helper()
 	testutil.CheckFDs(t)
 	warmUpSignals()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(testutil.Scale(2 * time.Second))
-		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		if now := runtime.NumGoroutine(); now > before {
-			buf := make([]byte, 1<<16)
-			t.Errorf("%d goroutines before the test, %d after:\n%s", before, now, buf[:runtime.Stack(buf, true)])
-		}
-	})
+	testutil.CheckGoroutines(t)
 }
 
 // warmUpSignals starts the goroutine os/signal keeps for the life of the

@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"runtime"
 	"testing"
 	"time"
 )
@@ -51,4 +52,24 @@ const peerLimit = 20 * time.Second
 // will never complete fails with a timeout instead of hanging the test.
 func Deadline() time.Time {
 	return time.Now().Add(Scale(10 * time.Second))
+}
+
+// CheckGoroutines fails t if, once it and its cleanups are done, more
+// goroutines run than before, with every goroutine's stack: a package that
+// starts goroutines of its own (a signal's relay, a pool's workers) must
+// end them. Call it first, after starting whatever the process keeps for
+// good (os/signal's goroutine), so that it is not counted.
+func CheckGoroutines(t testing.TB) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	t.Cleanup(func() {
+		deadline := time.Now().Add(Scale(2 * time.Second))
+		for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if now := runtime.NumGoroutine(); now > before {
+			buf := make([]byte, 1<<16)
+			t.Errorf("%d goroutines before the test, %d after:\n%s", before, now, buf[:runtime.Stack(buf, true)])
+		}
+	})
 }
