@@ -200,3 +200,64 @@ func TestQueueItemHandedToAGetterKilledBeforeItRunsIsKept(t *testing.T) {
 		}
 	})
 }
+
+// TestQueueKeepsOrderAsItReusesItsArray drives TryPut and TryGet (no loop
+// needed: they never block) through fills and drains of every shape,
+// against a plain slice as the model: the queue goes back to the front of
+// its array when it empties and slides down when it does not, and neither
+// may lose, repeat or reorder an item.
+func TestQueueKeepsOrderAsItReusesItsArray(t *testing.T) {
+	tests := []struct {
+		name string
+		puts []int // items put before each round of gets
+		gets []int // items taken in that round
+	}{
+		{"fill and drain", []int{5, 5, 5}, []int{5, 5, 5}},
+		{"never empty", []int{8, 3, 3, 3, 3, 3}, []int{3, 3, 3, 3, 3, 3}},
+		{"one behind", []int{1, 2, 2, 2, 2, 2, 2}, []int{0, 2, 2, 2, 2, 2, 3}},
+		{"growing", []int{1, 2, 4, 8, 16}, []int{1, 1, 3, 7, 19}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := NewQueue[int](0)
+			var model, got, want []int
+			next := 0
+			for round := range tt.puts {
+				for range tt.puts[round] {
+					q.TryPut(next)
+					model = append(model, next)
+					next++
+				}
+				for range tt.gets[round] {
+					if v, ok := q.TryGet(); ok {
+						got = append(got, v)
+					}
+					if len(model) > 0 {
+						want, model = append(want, model[0]), model[1:]
+					}
+				}
+				if q.Len() != len(model) {
+					t.Fatalf("round %d: Len() = %d, want %d", round, q.Len(), len(model))
+				}
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("items taken (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// BenchmarkQueueFillDrain is a chat writer's queue: a line's worth of
+// messages put, then all taken at once. It reports an allocation per fill
+// if the queue lets go of its array as it drains.
+func BenchmarkQueueFillDrain(b *testing.B) {
+	q := NewQueue[string](0)
+	b.ReportAllocs()
+	for b.Loop() {
+		for range 100 {
+			q.TryPut("message")
+		}
+		for _, ok := q.TryGet(); ok; _, ok = q.TryGet() {
+		}
+	}
+}
