@@ -36,14 +36,7 @@ func serveCoroutines(run *examples.Run) error {
 // echoCoroutines serves one connection: it reads what has arrived and
 // writes it back, until the client closes or the connection fails. It
 // returns nil even then: a client that leaves is no error of the server's.
-//
-// Its buffer is on the heap, as the goroutines style's is. A coroutine's
-// stack is a goroutine's, 8 KiB to start with and doubled by copying as it
-// grows: a 32 KiB array in this frame would make every coroutine's stack
-// 64 KiB, zeroed and copied whole, where a heap buffer keeps only the pages
-// a read has touched. At 1000 connections the server held 52 MB with the
-// buffer on the stack and 25 MB with it here (loopkit compare --homelands,
-// peak RSS).
+// Its buffer is on the heap, as the goroutines style's is (see newBuffer).
 func echoCoroutines(ctx context.Context, conn *coroutines.Conn) error {
 	buf := newBuffer()
 	for {
@@ -59,9 +52,15 @@ func echoCoroutines(ctx context.Context, conn *coroutines.Conn) error {
 	}
 }
 
-// newBuffer returns a read buffer on the heap. It must not be inlined:
-// the compiler would then see that the buffer never leaves its caller's
-// frame and keep it there, on the stack.
+// newBuffer returns a read buffer on the heap. A coroutine's stack is a
+// goroutine's, 8 KiB to start with and doubled by copying as it grows: a
+// 32 KiB array in the handler's frame would make every coroutine's stack
+// 64 KiB, zeroed and copied whole, where a heap buffer holds only the pages
+// reads have touched. At 1000 connections the server held 52 MB with the
+// buffer on the stack and 25 MB with it here (docs/coroutines.md).
+//
+// It must not be inlined: the compiler would then see that the buffer
+// never leaves the handler's frame, and keep it there.
 //
 //go:noinline
 func newBuffer() []byte { return make([]byte, bufferSize) }
