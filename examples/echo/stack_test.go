@@ -24,7 +24,7 @@ func TestCoroutineStacksStaySmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := styletest.Start(t, func() (examples.Server, error) { return start(styletest.Config(t, "epoll")) })
+	addr := styletest.Start(t, func() (examples.Server, error) { return start(styletest.Config(t, styletest.Backends()[0])) })
 	before := stackBytes()
 	msg := []byte("hello, loop\n")
 	for range stackConns {
