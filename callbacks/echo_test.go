@@ -2,7 +2,6 @@ package callbacks_test
 
 import (
 	"io"
-	"net"
 	"testing"
 	"time"
 
@@ -37,7 +36,7 @@ func TestEchoServerKeepsBytesIntact(t *testing.T) {
 		var got []byte
 		wait := testutil.Go(t, func() error {
 			defer l.CallSoonThreadSafe(func() { ln.Close() })
-			echoed, err := netRoundTrip(ln.Addr().String(), randomChunks(sent, 2))
+			echoed, err := testutil.RoundTrip("tcp", ln.Addr().String(), randomChunks(sent, 2))
 			got = echoed
 			return err
 		})
@@ -49,33 +48,6 @@ func TestEchoServerKeepsBytesIntact(t *testing.T) {
 			t.Errorf("echoed bytes (-want +got):\n%s", diff)
 		}
 	})
-}
-
-// netRoundTrip is a net client: it writes the chunks (in a goroutine of
-// its own, so that a full send buffer cannot deadlock it against its own
-// reading), half-closes, and returns everything it read until end of file.
-func netRoundTrip(addr string, chunks [][]byte) ([]byte, error) {
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	conn.SetDeadline(testutil.Deadline())
-	written := make(chan error, 1)
-	go func() {
-		for _, chunk := range chunks {
-			if _, err := conn.Write(chunk); err != nil {
-				written <- err
-				return
-			}
-		}
-		written <- conn.(*net.TCPConn).CloseWrite()
-	}()
-	got, err := io.ReadAll(conn)
-	if werr := <-written; err == nil {
-		err = werr
-	}
-	return got, err
 }
 
 // TestDialedConnKeepsBytesIntact is the other way round: our client sends a

@@ -2,8 +2,6 @@ package callbacks_test
 
 import (
 	"errors"
-	"io"
-	"net"
 	"net/netip"
 	"os"
 	"strings"
@@ -38,7 +36,7 @@ func TestUnixEchoKeepsBytesIntactAndCloseRemovesTheFile(t *testing.T) {
 		var got []byte
 		wait := testutil.Go(t, func() error {
 			defer l.CallSoonThreadSafe(func() { ln.Close() })
-			echoed, err := unixRoundTrip(path, randomChunks(sent, 6))
+			echoed, err := testutil.RoundTrip("unix", path, randomChunks(sent, 6))
 			got = echoed
 			return err
 		})
@@ -60,31 +58,6 @@ func TestUnixEchoKeepsBytesIntactAndCloseRemovesTheFile(t *testing.T) {
 			t.Errorf("after the listener's Close, Lstat(%s) = %v; want the socket file removed", path, err)
 		}
 	})
-}
-
-// unixRoundTrip is netRoundTrip over a Unix-domain socket.
-func unixRoundTrip(path string, chunks [][]byte) ([]byte, error) {
-	conn, err := net.Dial("unix", path)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	conn.SetDeadline(testutil.Deadline())
-	written := make(chan error, 1)
-	go func() {
-		for _, chunk := range chunks {
-			if _, err := conn.Write(chunk); err != nil {
-				written <- err
-				return
-			}
-		}
-		written <- conn.(*net.UnixConn).CloseWrite()
-	}()
-	got, err := io.ReadAll(conn)
-	if werr := <-written; err == nil {
-		err = werr
-	}
-	return got, err
 }
 
 // TestDialUnixReachesAListenerOnTheSameLoop dials our own listener on a

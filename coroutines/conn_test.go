@@ -34,32 +34,6 @@ func echoConn(ctx context.Context, c *Conn, seed int64) error {
 	}
 }
 
-// netEchoClient is the independent peer of the server tests, on Go's net:
-// it sends data to addr in chunks of random sizes from one goroutine,
-// half-closes, and reads everything that comes back until end of file.
-func netEchoClient(addr string, data []byte, seed int64) ([]byte, error) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	defer c.Close()
-	written := make(chan error, 1)
-	go func() {
-		for _, chunk := range randomChunks(data, 16<<10, seed) {
-			if _, err := c.Write(chunk); err != nil {
-				written <- err
-				return
-			}
-		}
-		written <- c.(*net.TCPConn).CloseWrite()
-	}()
-	got, err := io.ReadAll(c)
-	if werr := <-written; err == nil {
-		err = werr
-	}
-	return got, err
-}
-
 func TestConnEchoServerKeepsMegabyteIntact(t *testing.T) {
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		f := newNetFixture(t, backend)
@@ -83,7 +57,7 @@ func TestConnEchoServerKeepsMegabyteIntact(t *testing.T) {
 		}
 		done := make(chan result, 1)
 		go func() {
-			got, err := netEchoClient(ln.Addr().String(), want, 3)
+			got, err := testutil.RoundTrip("tcp", ln.Addr().String(), randomChunks(want, 16<<10, 3))
 			done <- result{got, err}
 		}()
 		f.run(20 * time.Second)

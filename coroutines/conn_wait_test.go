@@ -615,17 +615,7 @@ func TestConnParksAfterShortRead(t *testing.T) {
 	}
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		f := newNetFixture(t, backend)
-		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, fd := range fds {
-			if err := unix.SetNonblock(fd, true); err != nil {
-				t.Fatal(err)
-			}
-		}
-		c, peer := newConn(f.loop, fds[0], netip.AddrPort{}), fds[1]
-		defer unix.Close(peer)
+		c, peer := f.socketPairConn(t)
 		parks := &parkCounter{}
 		f.hub.SetObserver(parks)
 		var got []result
@@ -665,6 +655,24 @@ func TestConnParksAfterShortRead(t *testing.T) {
 	})
 }
 
+// socketPairConn returns a Conn on one end of a non-blocking Unix socket
+// pair, and the other end's fd, which the test writes to by hand and which
+// is closed when t ends.
+func (f *netFixture) socketPairConn(t *testing.T) (*Conn, int) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { unix.Close(fds[1]) })
+	return newConn(f.loop, fds[0], netip.AddrPort{}), fds[1]
+}
+
 // A parkCounter is a hub Observer that counts parks.
 type parkCounter struct{ parked int }
 
@@ -681,17 +689,7 @@ func (p *parkCounter) Finished(*Coroutine, error) {}
 func TestConnReadinessReadMeanwhileWakesNobody(t *testing.T) {
 	testutil.ForEachBackend(t, func(t *testing.T, backend string) {
 		f := newNetFixture(t, backend)
-		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, fd := range fds {
-			if err := unix.SetNonblock(fd, true); err != nil {
-				t.Fatal(err)
-			}
-		}
-		c, peer := newConn(f.loop, fds[0], netip.AddrPort{}), fds[1]
-		defer unix.Close(peer)
+		c, peer := f.socketPairConn(t)
 		parks := &parkRecorder{}
 		f.hub.SetObserver(parks)
 		write := func(s string) func() {

@@ -52,7 +52,7 @@ func TestStreamServerEchoesManyClients(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				want := randomBytes(64<<10, int64(i))
-				got, err := netEchoClient(srv.Addr().String(), want, int64(i))
+				got, err := testutil.RoundTrip("tcp", srv.Addr().String(), randomChunks(want, 16<<10, int64(i)))
 				if err == nil && string(got) != string(want) {
 					err = fmt.Errorf("client %d: %s", i, diffBytes(want, got))
 				}

@@ -29,7 +29,7 @@ func TestEchoServerKeepsBytesIntact(t *testing.T) {
 		sent := randomBytes(1<<20, 1)
 		var got []byte
 		wait := testutil.Go(t, func() error {
-			echoed, err := netRoundTrip(server.Addr().String(), randomChunks(sent, 2))
+			echoed, err := testutil.RoundTrip("tcp", server.Addr().String(), randomChunks(sent, 2))
 			got = echoed
 			return err
 		})

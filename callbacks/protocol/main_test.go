@@ -5,9 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"testing"
 
@@ -125,30 +123,4 @@ func randomChunks(b []byte, seed uint64) [][]byte {
 		b = b[n:]
 	}
 	return chunks
-}
-
-// netRoundTrip is a net client: it writes the chunks from a goroutine of
-// its own, half-closes, and returns what it read until end of file.
-func netRoundTrip(addr string, chunks [][]byte) ([]byte, error) {
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	conn.SetDeadline(testutil.Deadline())
-	written := make(chan error, 1)
-	go func() {
-		for _, chunk := range chunks {
-			if _, err := conn.Write(chunk); err != nil {
-				written <- err
-				return
-			}
-		}
-		written <- conn.(*net.TCPConn).CloseWrite()
-	}()
-	got, err := io.ReadAll(conn)
-	if werr := <-written; err == nil {
-		err = werr
-	}
-	return got, err
 }

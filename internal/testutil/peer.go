@@ -86,6 +86,35 @@ func (s *echoServer) close() {
 	s.wg.Wait()
 }
 
+// RoundTrip is the independent client of the echo tests, on Go's net: it
+// dials addr on network ("tcp", "unix"), writes the chunks from a goroutine
+// of its own (so that a full send buffer cannot deadlock it against its own
+// reading), half-closes, and returns everything it read until end of file,
+// all within Deadline.
+func RoundTrip(network, addr string, chunks [][]byte) ([]byte, error) {
+	conn, err := net.Dial(network, addr)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	conn.SetDeadline(Deadline())
+	written := make(chan error, 1)
+	go func() {
+		for _, chunk := range chunks {
+			if _, err := conn.Write(chunk); err != nil {
+				written <- err
+				return
+			}
+		}
+		written <- conn.(interface{ CloseWrite() error }).CloseWrite()
+	}()
+	got, err := io.ReadAll(conn)
+	if werr := <-written; err == nil {
+		err = werr
+	}
+	return got, err
+}
+
 // ClosedPort returns a loopback address on which nothing listens: a port
 // that was free a moment ago. Connecting to it is refused.
 func ClosedPort(t testing.TB) string {
