@@ -2,19 +2,15 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/loopkit/loopkit/internal/chatroom"
-	"github.com/loopkit/loopkit/tutorials/internal/manifest"
 	"github.com/loopkit/loopkit/tutorials/internal/step"
 	"github.com/loopkit/loopkit/tutorials/internal/steptest"
 )
@@ -146,7 +142,7 @@ func startServe(t *testing.T, program, style string, watched bool) (addr, page s
 // from GOFLAGS): the program must refuse with the suite's message and an
 // error, the status 1 of step.Main, and never serve.
 func TestServeRefusesAPollerThatFailsTheSuite(t *testing.T) {
-	overlayMutant(t, "always-ready")
+	steptest.OverlayMutant(t, "always-ready")
 	for _, args := range [][]string{
 		{"-ref", "-serve", "echo", "-addr", "127.0.0.1:0"},
 		{"-ref", "-pollcost", "1"},
@@ -165,37 +161,6 @@ func TestServeRefusesAPollerThatFailsTheSuite(t *testing.T) {
 			t.Errorf("run(%q) refused, but ran all the same:\n%s", args, out.String())
 		}
 	}
-}
-
-// overlayMutant has every go command the test starts build the reference
-// with the mutant's patch applied.
-func overlayMutant(t *testing.T, name string) {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, patched, err := manifest.ApplyMutant(dir, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	replace := map[string]string{}
-	for path, text := range patched {
-		file := filepath.Join(t.TempDir(), filepath.Base(path))
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		replace[filepath.Join(dir, path)] = file
-	}
-	js, err := json.Marshal(map[string]any{"Replace": replace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay := filepath.Join(t.TempDir(), "overlay.json")
-	if err := os.WriteFile(overlay, js, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -overlay="+overlay))
 }
 
 // TestPollCostPrintsALinePerCount measures the reference poller as loopkit

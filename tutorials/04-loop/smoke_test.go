@@ -2,12 +2,9 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,7 +13,6 @@ import (
 	"github.com/loopkit/loopkit/internal/chatroom"
 	"github.com/loopkit/loopkit/loop"
 	"github.com/loopkit/loopkit/timers"
-	"github.com/loopkit/loopkit/tutorials/internal/manifest"
 	"github.com/loopkit/loopkit/tutorials/internal/steptest"
 )
 
@@ -187,7 +183,7 @@ func (u *user) readUntil(want string) error {
 // test reads from GOFLAGS): the program must refuse with the suite's
 // message and an error, and never serve.
 func TestServeRefusesALoopThatFailsTheSuite(t *testing.T) {
-	overlayMutant(t, "timeout-zero-spin")
+	steptest.OverlayMutant(t, "timeout-zero-spin")
 	for _, program := range []string{"echo", "chat"} {
 		var out strings.Builder
 		err := run([]string{"-ref", "-serve", program, "-addr", "127.0.0.1:0"}, &out)
@@ -203,35 +199,4 @@ func TestServeRefusesALoopThatFailsTheSuite(t *testing.T) {
 			t.Errorf("-serve %s refused, but served all the same:\n%s", program, out.String())
 		}
 	}
-}
-
-// overlayMutant has every go command the test starts build the reference
-// with the mutant's patch applied.
-func overlayMutant(t *testing.T, name string) {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, patched, err := manifest.ApplyMutant(dir, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	replace := map[string]string{}
-	for path, text := range patched {
-		file := filepath.Join(t.TempDir(), filepath.Base(path))
-		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		replace[filepath.Join(dir, path)] = file
-	}
-	js, err := json.Marshal(map[string]any{"Replace": replace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	overlay := filepath.Join(t.TempDir(), "overlay.json")
-	if err := os.WriteFile(overlay, js, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -overlay="+overlay))
 }

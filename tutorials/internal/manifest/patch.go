@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,6 +73,32 @@ func ApplyMutant(stepDir, name string) (*Patch, map[string]string, error) {
 		return nil, nil, fmt.Errorf("mutant %s (%s): %w", name, MutantPath(filepath.Base(stepDir), name), err)
 	}
 	return p, files, nil
+}
+
+// MutantOverlay applies the step's mutant name (ApplyMutant), writes the
+// patched files into dir, and writes there too an overlay file for go
+// build's -overlay flag that puts them in place of the solution's files.
+// A go command given it builds the mutant; the solution on disk is never
+// touched. It returns the patch and the overlay file's path.
+func MutantOverlay(stepDir, name, dir string) (*Patch, string, error) {
+	p, files, err := ApplyMutant(stepDir, name)
+	if err != nil {
+		return nil, "", err
+	}
+	replace := map[string]string{}
+	for path, text := range files {
+		patched := filepath.Join(dir, strings.ReplaceAll(path, "/", "-"))
+		if err := os.WriteFile(patched, []byte(text), 0o644); err != nil {
+			return nil, "", err
+		}
+		replace[filepath.Join(stepDir, path)] = patched
+	}
+	data, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return nil, "", err
+	}
+	overlay := filepath.Join(dir, "overlay.json")
+	return p, overlay, os.WriteFile(overlay, data, 0o644)
 }
 
 // ReadPatch reads and parses a mutant's patch.

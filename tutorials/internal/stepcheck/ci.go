@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -220,25 +219,12 @@ func (c *ciRun) expectSkeletonFailure(s manifest.Step, test string, r *report) b
 // step's tests with the patched files in place of the solution's. It
 // returns the test binary and the hint the patch says its failure leads to.
 func (c *ciRun) buildMutant(s manifest.Step, name string) (binary, hint string, err error) {
-	stepDir := filepath.Join(c.tu.root, s.Dir)
-	patch, files, err := manifest.ApplyMutant(stepDir, name)
-	if err != nil {
+	dir := filepath.Join(c.tmp, s.Dir+"-"+name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", err
 	}
-	overlay := map[string]map[string]string{"Replace": {}}
-	for path, text := range files {
-		patched := filepath.Join(c.tmp, s.Dir+"-"+name+"-"+filepath.Base(path))
-		if err := os.WriteFile(patched, []byte(text), 0o644); err != nil {
-			return "", "", err
-		}
-		overlay["Replace"][filepath.Join(stepDir, path)] = patched
-	}
-	data, err := json.Marshal(overlay)
+	patch, overlayFile, err := manifest.MutantOverlay(filepath.Join(c.tu.root, s.Dir), name, dir)
 	if err != nil {
-		return "", "", err
-	}
-	overlayFile := filepath.Join(c.tmp, s.Dir+"-"+name+".json")
-	if err := os.WriteFile(overlayFile, data, 0o644); err != nil {
 		return "", "", err
 	}
 	binary = filepath.Join(c.tmp, s.Dir+"-"+name+".test")

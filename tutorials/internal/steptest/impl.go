@@ -3,9 +3,12 @@ package steptest
 import (
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/loopkit/loopkit/tutorials/internal/manifest"
 )
 
 // A Registry maps the names LOOPKIT_IMPL can take to a step's
@@ -53,4 +56,22 @@ func describe(name string) string {
 		return "reference solution in solution/"
 	}
 	return name
+}
+
+// OverlayMutant has every go command the test starts (with t.Setenv, so
+// for the rest of the test) build the step's reference with the patch of
+// its mutant name applied: a test of the step's program can then show
+// what the program does with that known mistake in it. Call it from the
+// step's directory, where go test runs a step's tests.
+func OverlayMutant(t *testing.T, name string) {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, overlay, err := manifest.MutantOverlay(dir, name, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOFLAGS", strings.TrimSpace(os.Getenv("GOFLAGS")+" -overlay="+overlay))
 }
